@@ -20,3 +20,36 @@ def device():
 @pytest.fixture(autouse=True)
 def _seeded():
     torch.manual_seed(0)
+
+
+# The torch ops teachnet reimplements. An op's forward and backward must work
+# with every one of these made to raise (API.md, "Ops").
+REFERENCE_OPS = {
+    torch: ["sigmoid", "tanh", "relu", "softmax", "log_softmax", "logsigmoid"],
+    torch.special: ["expit", "log_softmax", "softmax"],
+    torch.nn.functional: [
+        "sigmoid", "tanh", "relu", "leaky_relu", "softmax", "log_softmax", "logsigmoid",
+        "linear", "mse_loss", "l1_loss", "binary_cross_entropy",
+        "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss",
+        "hinge_embedding_loss",
+    ],
+    torch.Tensor: ["sigmoid", "tanh", "relu", "softmax", "log_softmax"],
+    torch.autograd: ["grad"],
+}
+
+
+@pytest.fixture
+def forbid_reference_ops(monkeypatch):
+    """Make every reimplemented torch op (and ``torch.autograd.grad``) raise while the test runs."""
+
+    def forbidden(qualname):
+        def raiser(*args, **kwargs):
+            raise AssertionError(f"teachnet called the reference op {qualname}, which it must reimplement")
+
+        return raiser
+
+    for owner, names in REFERENCE_OPS.items():
+        for name in names:
+            if hasattr(owner, name):
+                monkeypatch.setattr(owner, name, forbidden(f"{getattr(owner, '__name__', owner)}.{name}"))
+    yield
