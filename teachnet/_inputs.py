@@ -79,3 +79,39 @@ def align_targets(y_true, y_pred, name="loss"):
         f"{name}: y_true and y_pred must have the same shape, got y_true {tuple(y_true.shape)} "
         f"and y_pred {tuple(y_pred.shape)}"
     )
+
+
+def as_class_labels(y_true, y_pred, name="loss"):
+    """Integer class labels for ``y_pred`` of shape ``(..., classes)``, as a long tensor of shape ``(...)``.
+
+    Labels may be of any integer dtype (or floats holding whole numbers, which
+    Keras casts), shaped like ``y_pred`` without its class axis or with a
+    trailing axis of 1 (``(n,)`` or ``(n, 1)`` for ``(n, classes)``). A
+    fractional label or one outside ``[0, classes)`` is a ``ValueError``
+    naming it.
+    """
+    labels = as_tensor(y_true, f"{name}: y_true", device=y_pred.device)
+    expected = tuple(y_pred.shape[:-1])
+    if tuple(labels.shape) == expected + (1,):
+        labels = labels.squeeze(-1)
+    if tuple(labels.shape) != expected:
+        raise ValueError(
+            f"{name}: y_true must hold one class label per row of y_pred, shape {expected} "
+            f"or {expected + (1,)}, got y_true {tuple(labels.shape)} and y_pred {tuple(y_pred.shape)}"
+        )
+    if labels.is_floating_point():
+        fractional = labels != labels.round()
+        if fractional.any():
+            raise ValueError(
+                f"{name}: y_true must hold whole class numbers, got {labels[fractional][0].item()!r}"
+            )
+    elif labels.is_complex():
+        raise TypeError(f"{name}: y_true must hold class numbers, got complex dtype {labels.dtype}")
+    classes = y_pred.shape[-1]
+    outside = (labels < 0) | (labels >= classes)
+    if outside.any():
+        raise ValueError(
+            f"{name}: class label {labels[outside][0].item()!r} is outside [0, {classes}) "
+            f"(y_pred has {classes} classes)"
+        )
+    return labels.long()
