@@ -162,9 +162,9 @@ class CategoricalCrossentropy(torch.autograd.Function):
 
 
 class SparseCategoricalCrossentropy(CategoricalCrossentropy):
-    """Categorical cross-entropy with integer labels: the one-hot of the labels, then as above.
+    """Categorical cross-entropy with integer labels y: CategoricalCrossentropy of t = one_hot(y).
 
-    Forward: t = one_hot(labels), then CategoricalCrossentropy; backward: CategoricalCrossentropy's.
+    L = -mean over rows of log q_y (q as there);  dL/dp and dL/dx: CategoricalCrossentropy's backward with that t.
     """
 
     @staticmethod
