@@ -3,8 +3,10 @@
 Every activation, loss and optimizer is an explicit ``torch.autograd.Function``
 or a plain tensor update, checked against PyTorch and Keras.
 """
-from . import activations, callbacks, initializers, layers, losses, optim, probes
+from . import activations, callbacks, initializers, layers, losses, metrics, models, optim, probes, saving
 from .device import get_device
+from .models import Sequential
+from .saving import load_model
 
 __version__ = "0.1.0"
 
@@ -14,7 +16,12 @@ __all__ = [
     "get_device",
     "initializers",
     "layers",
+    "load_model",
     "losses",
+    "metrics",
+    "models",
     "optim",
     "probes",
+    "saving",
+    "Sequential",
 ]
