@@ -108,14 +108,16 @@ class Dense(torch.nn.Module):
         if isinstance(in_features, bool) or not isinstance(in_features, numbers.Integral) or in_features <= 0:
             raise ValueError(f"{self._label}: in_features must be a positive integer, got {in_features!r}")
         device = get_device() if device is None else device
-        self.in_features = int(in_features)
+        in_features = int(in_features)
         self.kernel = torch.nn.Parameter(
-            self._initial_value(self.kernel_initializer, (self.in_features, self.units), device, dtype, "kernel")
+            self._initial_value(self.kernel_initializer, (in_features, self.units), device, dtype, "kernel")
         )
         if self.use_bias:
             self.bias = torch.nn.Parameter(
                 self._initial_value(self.bias_initializer, (self.units,), device, dtype, "bias")
             )
+        # Set last: forward() takes a known in_features to mean the weights exist.
+        self.in_features = in_features
 
     def _initial_value(self, initializer, shape, device, dtype, what):
         if initializers.REGISTRY.name_of(initializer) is not None:
@@ -137,9 +139,13 @@ class Dense(torch.nn.Module):
             raise ValueError(
                 f"{self._label} expects input of shape (..., features), got a 0-d tensor"
             ) from None
-        if self.kernel is None:
-            self.build(features, device=x.device, dtype=x.dtype if x.is_floating_point() else torch.float32)
-        elif features != self.in_features:
+        # in_features is a plain attribute; reading a Parameter goes through nn.Module.__getattr__.
+        if self.in_features is None:
+            if self.kernel is None:
+                self.build(features, device=x.device, dtype=x.dtype if x.is_floating_point() else torch.float32)
+            else:  # a kernel assigned from outside (e.g. when loading): adopt its size
+                self.in_features = self.kernel.shape[0]
+        if features != self.in_features:
             raise ValueError(
                 f"{self._label} expects {self.in_features} input features, "
                 f"got {features} (input shape {tuple(x.shape)})"

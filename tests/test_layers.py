@@ -160,3 +160,12 @@ def test_config_of_custom_objects_needs_custom_objects():
     assert Dense.from_config(config, custom_objects={"swish": swish}).activation is swish
     with pytest.raises(ValueError, match="swish"):
         Dense.from_config(config)
+
+
+def test_a_kernel_assigned_from_outside_is_adopted(device):
+    layer = Dense(2, use_bias=False, name="loaded")
+    layer.kernel = torch.nn.Parameter(torch.ones(4, 2, device=device))
+    torch.testing.assert_close(layer(torch.ones(1, 4, device=device)), torch.full((1, 2), 4.0, device=device))
+    assert layer.in_features == 4
+    with pytest.raises(ValueError, match="'loaded' expects 4 input features, got 3"):
+        layer(torch.ones(1, 3, device=device))
