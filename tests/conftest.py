@@ -12,6 +12,12 @@ import torch  # noqa: E402
 import teachnet as tn  # noqa: E402
 
 
+# The machines that run the suite are small and shared: torch's intra-op
+# threads only contend there (the tests' tensors are too small to gain from
+# them), which makes a Keras or teachnet fit ten or more times slower.
+torch.set_num_threads(1)
+
+
 @pytest.fixture
 def device():
     return tn.get_device()
