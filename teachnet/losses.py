@@ -16,6 +16,7 @@ from torch.autograd.function import once_differentiable
 
 from ._inputs import align_targets, as_class_labels, as_tensor, check_tensor
 from ._registry import Registry
+from .activations import sigmoid  # the stable one: exp() only of -|x|
 
 REGISTRY = Registry("loss")
 
@@ -26,12 +27,6 @@ EPSILON = 1e-7
 def _rows(y_pred):
     """How many rows a class axis last leaves: the ``N`` of the cross-entropies."""
     return y_pred.numel() // y_pred.shape[-1] if y_pred.dim() else 1
-
-
-def _stable_sigmoid(x):
-    """sigmoid(x) = 1 / (1 + exp(-x)), with exp() only of non-positive numbers so it cannot overflow."""
-    e = torch.exp(-x.abs())
-    return torch.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def _stable_log_softmax(x):
@@ -116,7 +111,7 @@ class BinaryCrossentropy(torch.autograd.Function):
         scale = grad_output / ctx.saved_tensors[0].numel()
         if ctx.from_logits:
             y_true, x = ctx.saved_tensors
-            return None, (_stable_sigmoid(x) - y_true) * scale, None
+            return None, (sigmoid(x) - y_true) * scale, None
         # `inside`: where the clip left p as it was (bounds included, as torch.clamp's gradient).
         y_true, q, inside = ctx.saved_tensors
         return None, torch.where(inside, (q - y_true) / (q * (1 - q)), 0) * scale, None
