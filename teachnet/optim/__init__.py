@@ -6,11 +6,14 @@ for what the two conventions change.
 """
 import torch
 
+from .adadelta import Adadelta
+from .adagrad import Adagrad
 from .adam import Adam
 from .base import REGISTRY, Optimizer
+from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["REGISTRY", "Optimizer", "SGD", "Adam", "get"]
+__all__ = ["REGISTRY", "Optimizer", "SGD", "Adagrad", "Adadelta", "RMSprop", "Adam", "get"]
 
 
 def get(name_or_optimizer, params=None):
