@@ -295,7 +295,7 @@ SHAPES = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=5)
 def strided(array, dtype, device):
     """A non-contiguous tensor holding ``array`` (every other column of a wider tensor)."""
     wide = torch.zeros(array.shape + (2,), dtype=dtype, device=device)
-    wide[..., 0] = torch.as_tensor(array, dtype=dtype)
+    wide[..., 0] = torch.as_tensor(array, dtype=dtype, device=device)
     return wide[..., 0]
 
 
