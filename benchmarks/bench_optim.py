@@ -15,13 +15,9 @@ import torch
 
 import teachnet as tn
 
-PAIRS = {
-    "sgd": (tn.optim.SGD, torch.optim.SGD),
-    "adagrad": (tn.optim.Adagrad, torch.optim.Adagrad),
-    "adadelta": (tn.optim.Adadelta, torch.optim.Adadelta),
-    "rmsprop": (tn.optim.RMSprop, torch.optim.RMSprop),
-    "adam": (tn.optim.Adam, torch.optim.Adam),
-}
+# each tn.optim optimizer with the torch.optim class of the same name
+PAIRS = {name: (tn.optim.REGISTRY.get(name), getattr(torch.optim, tn.optim.REGISTRY.get(name).__name__))
+         for name in ("sgd", "adagrad", "adadelta", "rmsprop", "adam")}
 
 
 def make_stepper(optimizer_class, size, device):

@@ -36,6 +36,7 @@ CASES = [
     ("sgd", {"lr": 0.05, "momentum": 0.9, "nesterov": True}),
     ("adagrad", {}),
     ("adagrad", {"lr": 0.1, "eps": 1e-6, "initial_accumulator_value": 0.05}),
+    ("adagrad", {"lr": 0.1, "initial_accumulator_value": 0.0}),
     ("adadelta", {}),
     ("adadelta", {"lr": 1.0, "rho": 0.8, "eps": 1e-5}),
     ("rmsprop", {}),
@@ -421,6 +422,8 @@ BAD = [
     ("adam", {"betas": (0.9, -0.1)}, "betas", "(0.9, -0.1)"),
     ("adam", {"lr": -1e-3}, "lr", "-0.001"),
     ("adam", {"convention": "tensorflow"}, "convention", "'tensorflow'"),
+    ("sgd", {"momentum": None}, "momentum", "None"),
+    ("adam", {"betas": 0.9}, "betas", "0.9"),
 ]
 
 

@@ -39,7 +39,7 @@ class Adam(Optimizer):
     """``Adam(params, lr=None, betas=(0.9, 0.999), eps=None, convention="torch")``."""
 
     def __init__(self, params, lr=None, betas=(0.9, 0.999), eps=None, convention="torch"):
-        super().__init__(params, convention, lr=lr, betas=tuple(betas), eps=eps)
+        super().__init__(params, convention, lr=lr, betas=betas, eps=eps)
 
     def init_state(self, param, group):
         return {"step": 0, "exp_avg": torch.zeros_like(param), "exp_avg_sq": torch.zeros_like(param)}

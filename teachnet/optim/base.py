@@ -92,18 +92,22 @@ def check_hyper_parameters(owner, hyper):
     def bad(name, rule):
         return ValueError(f"{owner}: {name} must be {rule}, got {hyper[name]!r}")
 
-    convention = hyper.get("convention")
-    if convention not in CONVENTIONS:
+    def holds(test, value):  # False, not a TypeError, for None or a string
+        try:
+            return bool(test(value))
+        except TypeError:
+            return False
+
+    if hyper.get("convention") not in CONVENTIONS:
         raise bad("convention", f"one of {', '.join(map(repr, CONVENTIONS))}")
     for name in ("lr", "eps", "momentum", "initial_accumulator_value"):
-        if name in hyper and not hyper[name] >= 0:  # `not >=` also catches NaN
+        if name in hyper and not holds(lambda x: x >= 0, hyper[name]):  # `not >=` also catches NaN
             raise bad(name, ">= 0")
     for name in ("rho", "alpha"):
-        if name in hyper and not 0 <= hyper[name] <= 1:
+        if name in hyper and not holds(lambda x: 0 <= x <= 1, hyper[name]):
             raise bad(name, "in [0, 1]")
     if "betas" in hyper:
-        betas = hyper["betas"]
-        if len(betas) != 2 or not all(0 <= beta < 1 for beta in betas):
+        if not holds(lambda b: len(b) == 2 and all(0 <= beta < 1 for beta in b), hyper["betas"]):
             raise bad("betas", "two numbers in [0, 1)")
     if hyper.get("nesterov") and not hyper.get("momentum", 0) > 0:
         raise ValueError(
@@ -125,7 +129,8 @@ class Optimizer(torch.optim.Optimizer):
         name = type(self).__name__
         if convention in DEFAULTS[name]:
             framework_defaults = DEFAULTS[name][convention]
-            hyper = {k: framework_defaults[k] if v is None else v for k, v in hyper.items()}
+            hyper = {k: framework_defaults[k] if v is None and k in framework_defaults else v
+                     for k, v in hyper.items()}
         super().__init__(params, {**hyper, "convention": convention})
 
     def add_param_group(self, param_group):
