@@ -1,0 +1,44 @@
+"""The mae_vs_mse lesson, quick mode: outliers pull the MSE fit, not the MAE fit."""
+import pytest
+
+from teachnet._lessons import run_lesson
+
+NAME = "mae_vs_mse"
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    out = tmp_path_factory.mktemp(NAME)
+    return out, run_lesson(NAME, out=out, quick=True)
+
+
+def test_mae_fit_stays_on_the_true_line(run):
+    _, f = run
+    assert f["mae_slope_error"] < 0.2 and f["mae_intercept_error"] < 0.3, (
+        f"MAE should ignore the outliers and find y = 2x + 1, got slope {f['mae_slope']:.3f}, "
+        f"intercept {f['mae_intercept']:.3f}"
+    )
+
+
+def test_mse_fit_is_pulled_by_the_outliers(run):
+    _, f = run
+    assert f["mse_slope_error"] > 0.5, (
+        f"MSE should be tilted by the outliers on the right, got slope {f['mse_slope']:.3f} (true 2)"
+    )
+    assert f["mse_line_error"] > 5 * f["mae_line_error"], (
+        f"the MSE line should be far farther from the truth than the MAE line: "
+        f"{f['mse_line_error']:.3f} vs {f['mae_line_error']:.3f}"
+    )
+
+
+def test_training_reaches_each_loss_minimiser(run):
+    _, f = run
+    for name in ("mae", "mse"):
+        assert f[f"{name}_slope_gap_to_exact"] < 0.2, (
+            f"{name} training stopped {f[f'{name}_slope_gap_to_exact']:.3f} away from the exact minimiser's slope"
+        )
+
+
+def test_figure_is_written(run):
+    out, _ = run
+    assert (out / f"{NAME}.png").stat().st_size > 0, f"{NAME}.png missing in {out}"
