@@ -57,6 +57,7 @@ def build_parser():
     check.add_argument("name")
     check.add_argument("path")
     check.add_argument("--timeout", type=float, default=20.0, help="seconds the student file may run (default 20)")
+    check.add_argument("--memory", type=float, default=None, help="megabytes of address space the student file may use (default 4096)")
     exercises.set_defaults(handler=_exercises)
     return parser
 
