@@ -132,7 +132,7 @@ ax_acc.axhline(0.5, color="grey", linestyle=":", linewidth=1)
 ax_acc.annotate("chance", (EPOCHS, 0.5), xytext=(0, 4), textcoords="offset points", ha="right", color="grey")
 fig.suptitle("Dying ReLU: SGD, 2 hidden layers of 64 units, same starting draws")
 fig.legend(*ax_dead.get_legend_handles_labels(), loc="lower center", ncol=4, fontsize=9, frameon=False)
-fig.tight_layout(rect=(0, 0.07, 1, 1))
+fig.subplots_adjust(top=0.85, bottom=0.25, wspace=0.25)  # set by hand: tight_layout is slow
 lesson.save_figure(fig, "dead_relu.png")
 
 # %%
