@@ -28,6 +28,7 @@ def main(fd, plan_path, memory_bytes):
     channel = os.fdopen(fd, "w", buffering=1)
     with open(plan_path) as file:
         plan = json.load(file)
+    os.unlink(plan_path)  # the nonce lives on only in this process's memory
     nonce = plan["nonce"]
 
     def send(event, **fields):
@@ -37,11 +38,28 @@ def main(fd, plan_path, memory_bytes):
     send("start", step="importing torch")
     import torch  # noqa: F401  (after the memory cap: the cap must hold torch too)
 
+    run_plan(plan, send)
+
+
+def run_plan(plan, send):
+    """Import the student's file and run every case of ``plan``, reporting through ``send(event, **fields)``.
+
+    The reimplemented torch ops are refused while it runs (and restored after,
+    so that tests can call this in their own process).
+    """
     wire = _load_by_path("_teachnet_wire", os.path.join(os.path.dirname(os.path.abspath(__file__)), "_wire.py"))
     refusals = Refusals(plan["own_ops"])
+    blocker = _BlockTeachnet()
     refusals.install()
-    sys.meta_path.insert(0, _BlockTeachnet())
+    sys.meta_path.insert(0, blocker)
+    try:
+        _run_cases(plan, send, wire, refusals)
+    finally:
+        sys.meta_path.remove(blocker)
+        refusals.uninstall()
 
+
+def _run_cases(plan, send, wire, refusals):
     student_path = os.path.abspath(plan["student_file"])
     send("start", step="importing your file")
     try:
@@ -206,6 +224,9 @@ class _BlockTeachnet(importlib.abc.MetaPathFinder):
         return None
 
 
+_INHERITED = object()  # marks an attribute that came from a base class
+
+
 class Refused(RuntimeError):
     pass
 
@@ -218,6 +239,7 @@ class Refusals:
         self.calls = []
         self._checker = False  # the checker's own autograd call is in progress
         self._inside = False
+        self._replaced = []  # (owner, name, original)
 
     def take(self):
         calls, self.calls = self.calls, []
@@ -246,19 +268,31 @@ class Refusals:
             prefix = _display_prefix(owner)
             for name in names:
                 if hasattr(owner, name):
-                    setattr(owner, name, self._raiser(f"{prefix}.{name}"))
+                    self._replace(owner, name, self._raiser(f"{prefix}.{name}"))
         for optimizer in vars(torch.optim).values():
-            if isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer):
-                optimizer.step = self._raiser(f"torch.optim.{optimizer.__name__}.step")
+            if isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer) and "step" in vars(optimizer):
+                self._replace(optimizer, "step", self._raiser(f"torch.optim.{optimizer.__name__}.step"))
         import importlib
 
         for module in map(importlib.import_module, ("torch.optim._functional", "torch.optim.sgd",
                                                     "torch.optim.adagrad", "torch.optim.adam")):
             for name in ("sgd", "adagrad", "adam", "adamw", "rmsprop", "adadelta"):
                 if callable(getattr(module, name, None)):
-                    setattr(module, name, self._raiser(f"torch.optim.{name}"))
+                    self._replace(module, name, self._raiser(f"torch.optim.{name}"))
         self._real_grad = torch.autograd.grad
-        torch.autograd.grad = self._gated_grad
+        self._replace(torch.autograd, "grad", self._gated_grad)
+
+    def _replace(self, owner, name, replacement):
+        self._replaced.append((owner, name, vars(owner).get(name, _INHERITED)))
+        setattr(owner, name, replacement)
+
+    def uninstall(self):
+        for owner, name, original in reversed(self._replaced):
+            if original is _INHERITED:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, original)
+        self._replaced = []
 
     def _raiser(self, qualname):
         def refused(*args, **kwargs):

@@ -49,25 +49,26 @@ def start(exercise, path=None):
     return 0
 
 
-def check(exercise, path, timeout=20.0, memory_mb=DEFAULT_MEMORY_MB):
+def check(exercise, path, timeout=20.0, memory_mb=DEFAULT_MEMORY_MB, out=None):
+    """Check the file at ``path``, print one line per check to ``out`` (default stdout); the exit status."""
+    out = out or sys.stdout
     if not os.path.isfile(path):
         print(f"teachnet exercises: no file {path}", file=sys.stderr)
         return 2
-    print(f"checking {path} against the {exercise.name} exercise (time limit {timeout:g} s)")
-    sys.stdout.flush()
+    print(f"checking {path} against the {exercise.name} exercise (time limit {timeout:g} s)", file=out, flush=True)
     run = run_child(path, exercise.plan(), timeout, memory_mb)
     checks = exercise.judge(run, timeout, memory_mb)
     for line in report_lines(checks):
-        print(line)
+        print(line, file=out)
     failed = sum(not c.passed for c in checks)
     if failed and run.output.strip():
-        print("what your file printed (last lines; it does not count as a result):")
+        print("what your file printed (last lines; it does not count as a result):", file=out)
         for line in run.output.strip().splitlines()[-15:]:
-            print(f"  | {line}")
+            print(f"  | {line}", file=out)
     if failed:
-        print(f"{len(checks) - failed} of {len(checks)} checks passed.")
+        print(f"{len(checks) - failed} of {len(checks)} checks passed.", file=out)
         return 1
-    print(f"All {len(checks)} checks passed.")
+    print(f"All {len(checks)} checks passed.", file=out)
     return 0
 
 

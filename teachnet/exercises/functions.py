@@ -220,8 +220,7 @@ class FunctionExercise(Exercise):
 
 def _quiet(function, *args):
     try:
-        with torch.no_grad():
-            return function(*args)
+        return function(*args)
     except Exception:  # a variant that does not apply to these inputs
         return None
 

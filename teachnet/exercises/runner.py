@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 CHILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_child.py")
 MAX_MESSAGES_BYTES = 64 * 2**20
+STARTUP_S = 60.0  # for the child to import torch, before the student's time starts
 
 
 @dataclass
@@ -66,7 +67,7 @@ def run_child(student_path, plan, timeout, memory_mb):
                 )
             finally:
                 os.close(write_end)
-            run = _collect(process, read_end, token, time.monotonic() + timeout)
+            run = _collect(process, read_end, token, timeout)
             log.seek(0)
             run.output = log.read()[-4000:].decode("utf-8", "replace")
         return run
@@ -83,8 +84,11 @@ def _child_environment(folder):
     return env
 
 
-def _collect(process, read_end, nonce, deadline):
+def _collect(process, read_end, nonce, timeout):
+    """Read the child's messages until it is done or out of time; the time limit starts with the student's file."""
     run = ChildRun()
+    deadline = time.monotonic() + STARTUP_S + timeout
+    student_started = False
     buffer, received = b"", 0
     try:
         while True:
@@ -105,7 +109,8 @@ def _collect(process, read_end, nonce, deadline):
             buffer += chunk
             *lines, buffer = buffer.split(b"\n")
             for line in lines:
-                _accept(run, line, nonce)
+                if _accept(run, line, nonce) == "importing your file" and not student_started:
+                    student_started, deadline = True, time.monotonic() + timeout
     finally:
         os.close(read_end)
     if not (run.timed_out or run.too_chatty):
@@ -122,12 +127,14 @@ def _accept(run, line, nonce):
     try:
         message = json.loads(line)
     except ValueError:
-        return
+        return None
     if not isinstance(message, dict) or message.get("nonce") != nonce or not isinstance(message.get("event"), str):
-        return
+        return None
+    run.events.append(message)
     if message["event"] == "start":
         run.running = str(message.get("step"))
-    run.events.append(message)
+        return run.running
+    return None
 
 
 def _kill_group(process):
