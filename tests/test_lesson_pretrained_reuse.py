@@ -1,0 +1,47 @@
+"""The pretrained_reuse lesson, quick mode: reuse helps a related task and hurts an unrelated one."""
+import pytest
+
+from teachnet._lessons import run_lesson
+
+NAME = "pretrained_reuse"
+
+
+@pytest.fixture(scope="module")
+def findings(tmp_path_factory):
+    out = tmp_path_factory.mktemp(NAME)
+    return out, run_lesson(NAME, out=out, quick=True)
+
+
+@pytest.mark.parametrize("mode", ["frozen", "finetuned"])
+def test_reuse_beats_scratch_when_the_target_needs_the_source_features(findings, mode):
+    _, f = findings
+    assert f[f"parity_{mode}_accuracy"] > f["parity_scratch_accuracy"] + 0.02, (
+        f"digits -> odd/even with 2 labels per digit: {mode} {f[f'parity_{mode}_accuracy']:.3f} "
+        f"should beat scratch {f['parity_scratch_accuracy']:.3f}"
+    )
+
+
+def test_reuse_loses_on_digits_the_source_never_saw(findings):
+    _, f = findings
+    scratch = f["unseen_digits_scratch_accuracy"]
+    assert f["unseen_digits_frozen_accuracy"] < scratch - 0.1, (
+        f"0-4 -> 5-9: frozen 0-4 features {f['unseen_digits_frozen_accuracy']:.3f} should trail scratch {scratch:.3f}"
+    )
+    assert f["unseen_digits_finetuned_accuracy"] < scratch, (
+        f"0-4 -> 5-9: fine-tuned {f['unseen_digits_finetuned_accuracy']:.3f} should not beat scratch {scratch:.3f}"
+    )
+
+
+def test_linear_probe_explains_the_difference(findings):
+    _, f = findings
+    assert f["parity_probe_on_reused_features_accuracy"] > f["parity_probe_on_pixels_accuracy"], (
+        "the all-digit features should carry parity better than raw pixels"
+    )
+    assert f["unseen_digits_probe_on_reused_features_accuracy"] < f["unseen_digits_probe_on_pixels_accuracy"] - 0.03, (
+        "the 0-4 features should have lost information that tells 5-9 apart"
+    )
+
+
+def test_figure_is_written(findings):
+    out, _ = findings
+    assert (out / f"{NAME}.png").stat().st_size > 0, f"{NAME}.png missing in {out}"
