@@ -53,32 +53,44 @@ class _Compiled:
 
 
 class _Means:
-    """Sample-weighted means of per-batch values (loss, metrics), kept on the device until read.
+    """Sample-weighted means of the per-batch loss and metrics, kept on the device until read.
 
-    Appending a 0-d tensor costs nothing; reading (``result``) makes one
-    transfer to the CPU. That keeps the GPU busy: no ``.item()`` per batch.
+    Appending a 0-d tensor costs next to nothing; reading (``result``) makes
+    one transfer to the CPU. So ``fit`` does not wait for the device (no
+    ``.item()``) at every batch.
     """
 
-    def __init__(self):
-        self.values = {}
+    def __init__(self, metric_fns):
+        self.metric_fns = metric_fns
+        self.values = {"loss": [], **{name: [] for name, _ in metric_fns}}
         self.sizes = []
 
-    def add(self, size, values):
-        self.sizes.append(size)
-        for key, value in values.items():
-            self.values.setdefault(key, []).append(value.detach())
-
-    def batch_losses(self):
-        return torch.stack(self.values["loss"])
+    def add(self, y_true, y_pred, loss):
+        self.sizes.append(len(y_true))
+        self.values["loss"].append(loss.detach())
+        if self.metric_fns:
+            for name, value in metrics.evaluate_all(self.metric_fns, y_true, y_pred).items():
+                self.values[name].append(value)
 
     def result(self):
-        """``{key: mean}`` as Python floats, each value weighted by its batch's size."""
+        """``{key: mean}`` as Python floats, each batch's value weighted by its size."""
         if not self.sizes:
             return {}
         stacked = torch.stack([torch.stack(v).double() for v in self.values.values()])
         sizes = torch.tensor(self.sizes, dtype=torch.float64, device=stacked.device)
         means = (stacked * sizes).sum(dim=1) / sum(self.sizes)
         return dict(zip(self.values, means.tolist()))
+
+    def check_finite(self, epoch):
+        """A NaN or infinite loss stops training, naming the epoch and the first bad batch (from 1)."""
+        losses_so_far = torch.stack(self.values["loss"])
+        bad = ~torch.isfinite(losses_so_far)
+        if bad.any():
+            first = int(bad.nonzero()[0, 0])
+            raise FloatingPointError(
+                f"the loss became {losses_so_far[first].item()} at epoch {epoch + 1}, batch {first + 1}: "
+                f"training stopped (try a smaller learning rate, or look for NaN/inf in x and y)"
+            )
 
 
 class Sequential(torch.nn.Module):
@@ -286,13 +298,18 @@ class Sequential(torch.nn.Module):
             raise ValueError(f"{x_name} holds no samples")
         return x, y
 
-    def _check_targets(self, x, y, metric_fns, name):
-        """Run the loss and the metrics on one sample, so a shape error shows before any weight changes."""
+    def _check_targets(self, y, y_pred_shape, metric_fns, name):
+        """Run the loss and the metrics on all of ``y`` against a stand-in prediction (0.5 everywhere).
+
+        A wrong shape or a class label out of range then shows before any
+        weight changes, not at the batch where it sits.
+        """
+        y = y.to(self.device)
+        stand_in = torch.full((len(y),) + tuple(y_pred_shape[1:]), 0.5, device=self.device)
         with torch.no_grad():
-            y_pred = self(x[:1].to(self.device))
             try:
-                self._compiled.loss(y[:1].to(self.device), y_pred)
-                metrics.evaluate_all(metric_fns, y[:1].to(self.device), y_pred)
+                self._compiled.loss(y, stand_in)
+                metrics.evaluate_all(metric_fns, y, stand_in)
             except (ValueError, TypeError) as err:
                 raise type(err)(f"{name}: {err}") from None
 
@@ -355,9 +372,9 @@ class Sequential(torch.nn.Module):
         device = self.device
         y_pred_shape = self.compute_output_shape(tuple(x.shape))
         metric_fns = self._metric_fns(y, y_pred_shape)
-        self._check_targets(x, y, metric_fns, "y")
+        self._check_targets(y, y_pred_shape, metric_fns, "y")
         if x_val is not None:
-            self._check_targets(x_val, y_val, metric_fns, "validation_data")
+            self._check_targets(y_val, y_pred_shape, metric_fns, "validation_data")
 
         # The whole dataset goes to the device once; batches are slices of it.
         x, y = x.to(device), y.to(device)
@@ -371,6 +388,7 @@ class Sequential(torch.nn.Module):
             list(callbacks or []) + [self.history], self,
             {"epochs": epochs, "steps": steps, "verbose": verbose},
         )
+        batch_hooks = callbacks.wants_batch_logs
         self.stop_training = False
         callbacks.call("on_train_begin", {})
         for epoch in range(epochs):
@@ -381,12 +399,12 @@ class Sequential(torch.nn.Module):
                 xs, ys = x[order], y[order]
             else:
                 xs, ys = x, y
-            means = _Means()
-            bar = tqdm(total=steps, desc=f"Epoch {epoch + 1}/{epochs}", unit="batch", disable=verbose != 1)
+            means = _Means(metric_fns)
+            bar = tqdm(total=steps, desc=f"Epoch {epoch + 1}/{epochs}", unit="batch") if verbose == 1 else None
             next_refresh = time.monotonic()
 
             for batch in range(steps):
-                if callbacks.wants_batch_logs:
+                if batch_hooks:
                     callbacks.call("on_train_batch_begin", batch, {})
                 x_batch = xs[batch * batch_size:(batch + 1) * batch_size]
                 y_batch = ys[batch * batch_size:(batch + 1) * batch_size]
@@ -397,22 +415,23 @@ class Sequential(torch.nn.Module):
                 loss.backward()
                 optimizer.step()
 
-                means.add(len(x_batch), {"loss": loss, **metrics.evaluate_all(metric_fns, y_batch, y_pred)})
-                if callbacks.wants_batch_logs:
-                    logs = self._running(means, epoch)
-                    callbacks.call("on_train_batch_end", batch, logs)
-                bar.update()
-                if not bar.disable and time.monotonic() >= next_refresh:
-                    bar.set_postfix(self._running(means, epoch), refresh=False)
-                    next_refresh = time.monotonic() + 0.2
+                means.add(y_batch, y_pred, loss)
+                if batch_hooks:
+                    callbacks.call("on_train_batch_end", batch, self._running(means, epoch))
+                if bar is not None:
+                    bar.update()
+                    if time.monotonic() >= next_refresh:  # reading the loss waits for the device: not every batch
+                        bar.set_postfix(self._running(means, epoch), refresh=False)
+                        next_refresh = time.monotonic() + 0.2
 
             logs = self._running(means, epoch)
             if x_val is not None:
                 val_logs = self._evaluate(x_val, y_val, batch_size, metric_fns)
                 logs.update({f"val_{key}": value for key, value in val_logs.items()})
             callbacks.call("on_epoch_end", epoch, logs)
-            bar.set_postfix({k: v for k, v in logs.items() if "/" not in k}, refresh=False)
-            bar.close()
+            if bar is not None:
+                bar.set_postfix({k: v for k, v in logs.items() if "/" not in k}, refresh=False)
+                bar.close()
             if verbose == 2:
                 print(f"Epoch {epoch + 1}/{epochs} - " + " - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
             if self.stop_training:
@@ -422,21 +441,16 @@ class Sequential(torch.nn.Module):
 
     @staticmethod
     def _running(means, epoch):
-        """The epoch's means so far; a NaN or infinite loss stops training here, naming where it began."""
+        """The epoch's means so far (the loss checked for NaN and inf on the way)."""
         logs = means.result()
         if not math.isfinite(logs["loss"]):
-            losses_so_far = means.batch_losses()
-            first = int((~torch.isfinite(losses_so_far)).nonzero()[0, 0])
-            raise FloatingPointError(
-                f"the loss became {losses_so_far[first].item()} at epoch {epoch + 1}, batch {first + 1}: "
-                f"training stopped (try a smaller learning rate, or look for NaN/inf in x and y)"
-            )
+            means.check_finite(epoch)
         return logs
 
     # ------------------------------------------------------------------ inference
     def _evaluate(self, x, y, batch_size, metric_fns):
         """Sample-weighted means of the loss and the metrics over ``(x, y)``, without gradients."""
-        device, means = self.device, _Means()
+        device, means = self.device, _Means(metric_fns)
         was_training = self.training
         self.eval()
         with torch.no_grad():
@@ -444,9 +458,7 @@ class Sequential(torch.nn.Module):
                 x_batch = x[start:start + batch_size].to(device)
                 y_batch = y[start:start + batch_size].to(device)
                 y_pred = self(x_batch)
-                values = {"loss": self._compiled.loss(y_batch, y_pred)}
-                values.update(metrics.evaluate_all(metric_fns, y_batch, y_pred))
-                means.add(len(x_batch), values)
+                means.add(y_batch, y_pred, self._compiled.loss(y_batch, y_pred))
         self.train(was_training)
         return means.result()
 
@@ -456,8 +468,9 @@ class Sequential(torch.nn.Module):
         x, y = self._data(x, y)
         if not self.built:
             self._build(x.shape[-1])
-        metric_fns = self._metric_fns(y, self.compute_output_shape(tuple(x.shape)))
-        self._check_targets(x, y, metric_fns, "y")
+        y_pred_shape = self.compute_output_shape(tuple(x.shape))
+        metric_fns = self._metric_fns(y, y_pred_shape)
+        self._check_targets(y, y_pred_shape, metric_fns, "y")
         batch_size = PREDICT_BATCH_SIZE if batch_size is None else _positive_int(batch_size, "batch_size")
         return self._evaluate(x, y, batch_size, metric_fns)
 

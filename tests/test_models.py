@@ -320,7 +320,7 @@ def test_fit_before_compile_is_an_error():
     (lambda m: m.fit(X, Y, validation_split="0.2", verbose=0), ValueError, "validation_split"),
     (lambda m: m.fit(X, Y, validation_data=(X[:5, :2], Y[:5]), verbose=0), ValueError, "layer 'dense' expects 3 input features, got 2"),
     (lambda m: m.fit(X, Y, validation_data=(X[:5], Y[:4]), verbose=0), ValueError, r"len\(x_val\)=5 and len\(y_val\)=4"),
-    (lambda m: m.fit(X, np.zeros((40, 3)), verbose=0), ValueError, r"y: binary_crossentropy: .*\(1, 3\)"),
+    (lambda m: m.fit(X, np.zeros((40, 3)), verbose=0), ValueError, r"y: binary_crossentropy: .*\(40, 3\)"),
     (lambda m: m.fit(X, Y, validation_data=(X[:5], np.zeros((5, 2))), verbose=0), ValueError, "validation_data: "),
     (lambda m: m.fit(X[:, 0], Y, verbose=0), ValueError, r"shape \(samples, features\)"),
     (lambda m: m.fit(X, Y, batch_size=0, verbose=0), ValueError, "batch_size must be a positive integer"),
@@ -333,6 +333,17 @@ def test_bad_input_is_refused_before_any_weight_changes(call, error, message):
     with pytest.raises(error, match=message):
         call(model)
     _assert_unchanged(model, before, "a refused call")
+
+
+def test_a_bad_class_label_anywhere_is_refused_before_training():
+    model = Sequential([Dense(3, activation="softmax", input_shape=(3,))])
+    model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    before = _weights(model)
+    labels = np.zeros(len(X), dtype=np.int64)
+    labels[-1] = 3  # the last sample: its batch would come after many steps
+    with pytest.raises(ValueError, match="y: sparse_categorical_crossentropy: class label 3 is outside"):
+        model.fit(X, labels, batch_size=4, shuffle=False, verbose=0)
+    _assert_unchanged(model, before, "a label out of range")
 
 
 def test_a_wrong_feature_count_in_an_unbuilt_model_is_named_by_its_layer():
