@@ -270,7 +270,8 @@ class Refusals:
                 if hasattr(owner, name):
                     self._replace(owner, name, self._raiser(f"{prefix}.{name}"))
         for optimizer in vars(torch.optim).values():
-            if isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer) and "step" in vars(optimizer):
+            if (isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer)
+                    and "step" in vars(optimizer)):
                 self._replace(optimizer, "step", self._raiser(f"torch.optim.{optimizer.__name__}.step"))
         import importlib
 

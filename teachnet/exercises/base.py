@@ -106,7 +106,8 @@ class Exercise:
             return Check(name, False, [f"your file defines no {self.symbol}"],
                          f"keep the name from the stub (`teachnet exercises start {self.name}` writes one)")
         if found != self.symbol_kind:
-            wanted = "a subclass of torch.autograd.Function" if self.symbol_kind == "autograd.Function" else "a function"
+            wanted = ("a subclass of torch.autograd.Function" if self.symbol_kind == "autograd.Function"
+                      else "a function")
             return Check(name, False, [f"{self.symbol} is a {found}, expected {wanted}"])
         if imported.get("refused"):
             return Check(name, False, [refused_sentence(imported["refused"], self.own_ops)], REFUSED_HINT)
@@ -146,7 +147,8 @@ def error_sentence(error, phase, memory_mb):
     line = f" at line {error['line']}" if error.get("line") else ""
     code = f": `{error['code']}`" if error.get("code") else ""
     if kind == "SyntaxError" or kind == "IndentationError" or kind == "TabError":
-        return f"syntax error{line} of your file: {message}{code}", "fix the line Python points at (and the one above it)"
+        return (f"syntax error{line} of your file: {message}{code}",
+                "fix the line Python points at (and the one above it)")
     if kind == "SystemExit":
         return (f"your code called sys.exit({message}){line} while {phase}",
                 "a solution file defines things; it must not end the process")

@@ -9,7 +9,8 @@ import torch
 
 from ._wire import Opaque
 
-TOLERANCES = {torch.float64: (1e-7, 1e-9), torch.float32: (1e-4, 1e-5)}  # (rtol, atol)
+# (rtol, atol): loose enough for any sound formula, tight enough that a gradient of 1e-7 moves a float64 parameter
+TOLERANCES = {torch.float64: (1e-9, 1e-12), torch.float32: (1e-4, 1e-5)}
 
 
 def tolerance(dtype):
@@ -31,7 +32,7 @@ def same(got, expected):
             and bool(close(got, expected, equal_nan=True).all()))
 
 
-def difference(got, expected, what, around=None, accept=None):
+def difference(got, expected, what, around=None, accept=None, after=""):
     """None when ``got`` matches ``expected``, else a sentence saying how it differs.
 
     ``around`` is the input tensor whose value at the worst position is quoted
@@ -63,10 +64,10 @@ def difference(got, expected, what, around=None, accept=None):
     at = ""
     if around is not None and around.shape == expected.shape:
         at = f" (input {_number(around.reshape(-1)[worst])})"
-    max_error = _number(_max_error(got, expected))
+    want, have = _numbers(expected.reshape(-1)[worst], got.reshape(-1)[worst])
     bad = int((~ok).sum())
-    return (f"{what}{where}{at}: expected {_number(expected.reshape(-1)[worst])}, got {_number(got.reshape(-1)[worst])}; "
-            f"max error {max_error} ({bad} of {expected.numel()} values differ)")
+    return (f"{what}{where}{after}{at}: expected {want}, got {have}; "
+            f"max error {_number(_max_error(got, expected))} ({bad} of {expected.numel()} values differ)")
 
 
 def _max_error(got, expected):
@@ -87,5 +88,13 @@ def _dtype(tensor):
 
 
 def _number(value):
-    value = float(value)
-    return f"{value:.6g}"
+    return f"{float(value):.6g}"
+
+
+def _numbers(expected, got):
+    """Both numbers, with as many digits as it takes to tell them apart."""
+    for digits in (6, 10, 17):
+        want, have = f"{float(expected):.{digits}g}", f"{float(got):.{digits}g}"
+        if want != have:
+            break
+    return want, have

@@ -152,7 +152,8 @@ class FunctionExercise(Exercise):
                 problem = compare.difference(got[j], want, what, around=args[i], accept=accept)
                 if problem:
                     note = "" if source == "torch" else " (teachnet's reference; torch's agreed)"
-                    return Check(name, False, [problem + note], self._diagnose_backward(args, grad_output, i, got[j], want))
+                    hint = self._diagnose_backward(args, grad_output, i, got[j], want)
+                    return Check(name, False, [problem + note], hint)
         changed = [self.arg_names[i] for i in result.get("changed_inputs", [])]
         if changed:
             return Check(name, False, [f"backward changed the input {', '.join(changed)} in place"],
@@ -173,9 +174,9 @@ class FunctionExercise(Exercise):
             return Check(case.label, True)
         error = result.get("error") or {}
         if error.get("type") == "GradcheckError":
-            first = error.get("message", "").strip().splitlines()[:3]
+            first = error.get("message", "").strip().split(", numerical")[0].splitlines()[0]
             return Check(case.label, False, ["torch.autograd.gradcheck: your backward disagrees with finite "
-                                             "differences of your forward: " + " ".join(first)], self.backward_hint)
+                                             f"differences of your forward ({first})"], self.backward_hint)
         return self.error_check(case.label, error, "running gradcheck", memory_mb, result.get("refused"))
 
     # --- diagnosis -----------------------------------------------------------------------

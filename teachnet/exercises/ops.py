@@ -86,7 +86,8 @@ class Tanh(Elementwise):
         return [
             Mistake("the derivative is 1 - tanh(x)^2 of the output: save tanh(x) in forward, not the input x",
                     grads=lambda x, g: [g * (1 - x * x)]),
-            Mistake(self.overflow_hint, forward=lambda x: (torch.exp(x) - torch.exp(-x)) / (torch.exp(x) + torch.exp(-x))),
+            Mistake(self.overflow_hint,
+                    forward=lambda x: (torch.exp(x) - torch.exp(-x)) / (torch.exp(x) + torch.exp(-x))),
         ]
 
 
@@ -215,7 +216,7 @@ class MeanSquaredError(Loss):
 
     def inputs(self, generator):
         def pair(*shape, dtype=torch.float32, scale=1.0):
-            return _normal(generator, *shape, dtype=dtype, scale=scale), _normal(generator, *shape, dtype=dtype, scale=scale)
+            return tuple(_normal(generator, *shape, dtype=dtype, scale=scale) for _ in range(2))
 
         extremes = torch.tensor([[1e4, -1e4, 0.0, 3.0], [-1e4, 1e4, 1.0, 0.0]], dtype=torch.float64)
         return [
@@ -274,8 +275,9 @@ class BinaryCrossentropy(Loss):
         p_extreme = torch.tensor([0.0, 0.0, 1.0, 1.0, 1e-9, 1 - 1e-9, 0.5, 0.25], dtype=torch.float64)
         return [
             ("float32 (8, 1)", (labels(8, 1), _uniform(generator, 8, 1, low=0.01, high=0.99)), False),
-            ("float64 (16, 3), soft labels", (_uniform(generator, 16, 3, dtype=torch.float64),
-                                              _uniform(generator, 16, 3, low=0.01, high=0.99, dtype=torch.float64)), False),
+            ("float64 (16, 3), soft labels",
+             (_uniform(generator, 16, 3, dtype=torch.float64),
+              _uniform(generator, 16, 3, low=0.01, high=0.99, dtype=torch.float64)), False),
             ("float32 (4, 6), non-contiguous", (labels(4, 6), _uniform(generator, 4, 6, low=0.01, high=0.99)), True),
             ("float32, probabilities exactly 0 and 1", (y_extreme.float(), p_extreme.float()), False),
             ("float64, probabilities exactly 0 and 1", (y_extreme, p_extreme), False),
@@ -324,7 +326,8 @@ class Dense(FunctionExercise):
 
     def inputs(self, generator):
         def triple(batch, n_in, n_out, dtype=torch.float32, bias=True, scale=1.0):
-            return (_normal(generator, batch, n_in, dtype=dtype, scale=scale), _normal(generator, n_in, n_out, dtype=dtype),
+            return (_normal(generator, batch, n_in, dtype=dtype, scale=scale),
+                    _normal(generator, n_in, n_out, dtype=dtype),
                     _normal(generator, n_out, dtype=dtype) if bias else None)
 
         return [
@@ -348,7 +351,8 @@ class Dense(FunctionExercise):
                       "yours is its transpose (grad_output.T @ x)")
         return [
             Mistake(transposed, grads=lambda x, w, b, g: grads(x, w, b, g, dw=g.T @ x)),
-            Mistake("dL/dx = grad_output @ weight.T (shape of x)", grads=lambda x, w, b, g: grads(x, w, b, g, dx=g @ w)),
+            Mistake("dL/dx = grad_output @ weight.T (shape of x)",
+                    grads=lambda x, w, b, g: grads(x, w, b, g, dx=g @ w)),
             Mistake("dL/dbias sums grad_output over the batch (every row added the bias): grad_output.sum(0)",
                     grads=lambda x, w, b, g: grads(x, w, b, g, db=g.mean(0))),
             Mistake("weight has shape (in, out) as in Keras: y = x @ weight, not x @ weight.T",

@@ -144,7 +144,8 @@ class Adam(StepExercise):
             Rule("torch puts epsilon outside the square root: m_hat / (sqrt(v_hat) + eps); inside it changes the "
                  "step when gradients are tiny", adam_rule(eps_inside=True)),
             Rule("that is Keras's form (epsilon added to sqrt(v) before bias correction); torch adds it to "
-                 "sqrt(v_hat): m_hat / (sqrt(v_hat) + eps), which differs when gradients are tiny", adam_rule(keras=True)),
+                 "sqrt(v_hat): m_hat / (sqrt(v_hat) + eps), which differs when gradients are tiny",
+                 adam_rule(keras=True)),
             Rule("t counts from 1 on the first step: 1 - beta^0 = 0 divides by zero", adam_rule(first_t=0)),
         ]
 

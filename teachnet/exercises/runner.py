@@ -61,7 +61,7 @@ def run_child(student_path, plan, timeout, memory_mb):
         with open(os.path.join(folder, f"output_{token}.txt"), "w+b") as log:
             try:
                 process = subprocess.Popen(
-                    [sys.executable, "-I", CHILD, str(write_end), plan_path, str(int(memory_mb * 2**20))],
+                    [sys.executable, "-I", "-B", CHILD, str(write_end), plan_path, str(int(memory_mb * 2**20))],
                     cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                     pass_fds=(write_end,), start_new_session=True,
                 )

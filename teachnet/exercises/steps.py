@@ -110,7 +110,7 @@ class StepExercise(Exercise):
                 continue
             if type(got) is torch.Tensor and got.shape == expected.shape and got.dtype == expected.dtype:
                 t = next(t for t in range(len(expected)) if not compare.same(got[t], expected[t]))
-                problem = compare.difference(got[t], expected[t], f"param after step {t + 1}")
+                problem = compare.difference(got[t], expected[t], "param", after=f" after step {t + 1}")
             note = "" if source == "torch" else " (teachnet's reference; torch's agreed)"
             return Check(case.label, False, [problem + note], self._diagnose(got, case, result))
         return Check(case.label, True)
