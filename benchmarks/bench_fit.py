@@ -22,10 +22,12 @@ of the repeats is reported.
 Prints a Markdown table (it goes into the README) with the ratios.
 """
 import argparse
+import functools
 import os
 import statistics
 import sys
 import time
+import warnings
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
@@ -44,7 +46,7 @@ def seed_task(quick):
     x, y = make_moons(1000 if quick else 3300, noise=0.2, random_state=0)
     return {
         "name": "seed",
-        "title": "seed model 2-10-5-1, 3,300 points, batch 32, 20 epochs",
+        "title": "seed model 2-10-5-1",
         "x": x.astype(np.float32), "y": y.astype(np.float32),
         "sizes": [2, 10, 5, 1], "output": "sigmoid",
         "batch_size": 32, "epochs": 5 if quick else 20,
@@ -56,7 +58,7 @@ def mlp_task(quick):
     n = 2000 if quick else 10_000
     return {
         "name": "mlp",
-        "title": "MLP 784-256-128-10, 10,000 points, batch 128, 3 epochs",
+        "title": "MLP 784-256-128-10",
         "x": rng.normal(size=(n, 784)).astype(np.float32), "y": rng.integers(0, 10, size=n),
         "sizes": [784, 256, 128, 10], "output": "softmax",
         "batch_size": 128, "epochs": 1 if quick else 3,
@@ -67,13 +69,19 @@ def _loss_name(task):
     return "binary_crossentropy" if task["output"] == "sigmoid" else "sparse_categorical_crossentropy"
 
 
-def run_teachnet(task, device):
+def keras_style_fit(framework, task, device):
+    """The same Keras script on teachnet or on Keras: build, compile, then time ``fit``."""
+    if framework == "keras":
+        import keras as framework
+
+        warnings.filterwarnings("ignore", message=".*input_shape.*")  # Keras prefers keras.Input
+    Sequential, Dense = framework.models.Sequential, framework.layers.Dense
     sizes = task["sizes"]
-    model = tn.Sequential()
-    model.add(tn.layers.Dense(sizes[1], activation="relu", input_shape=(sizes[0],)))
+    model = Sequential()
+    model.add(Dense(sizes[1], activation="relu", input_shape=(sizes[0],)))
     for units in sizes[2:-1]:
-        model.add(tn.layers.Dense(units, activation="relu"))
-    model.add(tn.layers.Dense(sizes[-1], activation=task["output"]))
+        model.add(Dense(units, activation="relu"))
+    model.add(Dense(sizes[-1], activation=task["output"]))
     model.compile(loss=_loss_name(task), optimizer="adam")
     return _timed(device, lambda: model.fit(
         task["x"], task["y"], epochs=task["epochs"], batch_size=task["batch_size"], verbose=0,
@@ -116,20 +124,6 @@ def run_torch(task, device):
     return _timed(device, train)
 
 
-def run_keras(task, device):
-    import keras
-
-    sizes = task["sizes"]
-    model = keras.Sequential([keras.Input((sizes[0],))])
-    for units in sizes[1:-1]:
-        model.add(keras.layers.Dense(units, activation="relu"))
-    model.add(keras.layers.Dense(sizes[-1], activation=task["output"]))
-    model.compile(loss=_loss_name(task), optimizer="adam")
-    return _timed(device, lambda: model.fit(
-        task["x"], task["y"], epochs=task["epochs"], batch_size=task["batch_size"], verbose=0,
-    ))
-
-
 def _timed(device, fn):
     if device.type == "cuda":
         torch.cuda.synchronize(device)
@@ -152,9 +146,9 @@ def main(argv=None):
     if args.threads:
         torch.set_num_threads(args.threads)
     device = tn.get_device()
-    runners = {"teachnet": run_teachnet, "torch": run_torch}
+    runners = {"teachnet": functools.partial(keras_style_fit, tn), "torch": run_torch}
     if not args.no_keras:
-        runners["keras"] = run_keras
+        runners["keras"] = functools.partial(keras_style_fit, "keras")
     tasks = [{"seed": seed_task, "mlp": mlp_task}[name](args.quick) for name in args.tasks]
 
     times = {(task["name"], name): [] for task in tasks for name in runners}
@@ -184,7 +178,8 @@ def main(argv=None):
     print(rule)
     for task in tasks:
         t, p = median[(task["name"], "teachnet")], median[(task["name"], "torch")]
-        row = f"| {task['title']} | {t:.3f} s | {p:.3f} s | {t / p:.2f}x (<= {GOALS[task['name']]:.2f}x) |"
+        title = f"{task['title']}, {len(task['x']):,} points, batch {task['batch_size']}, {task['epochs']} epochs"
+        row = f"| {title} | {t:.3f} s | {p:.3f} s | {t / p:.2f}x (<= {GOALS[task['name']]:.2f}x) |"
         if "keras" in runners:
             k = median[(task["name"], "keras")]
             row += f" {k:.3f} s | {k / t:.1f}x (>= {KERAS_GOAL:.0f}x) |"
