@@ -174,7 +174,7 @@ class FunctionExercise(Exercise):
             return Check(case.label, True)
         error = result.get("error") or {}
         if error.get("type") == "GradcheckError":
-            first = error.get("message", "").strip().split(", numerical")[0].splitlines()[0]
+            first = error.get("message", "").strip().split("numerical")[0].splitlines()[0].rstrip(", ")
             return Check(case.label, False, ["torch.autograd.gradcheck: your backward disagrees with finite "
                                              f"differences of your forward ({first})"], self.backward_hint)
         return self.error_check(case.label, error, "running gradcheck", memory_mb, result.get("refused"))
