@@ -20,7 +20,8 @@ import time
 import torch
 from tqdm.auto import tqdm
 
-from . import losses, metrics, optim
+from . import losses, optim
+from . import metrics as metrics_module  # `metrics` is compile's argument, as in Keras
 from ._inputs import as_float_tensor, as_tensor
 from .callbacks import CallbackList, History
 from .device import get_device
@@ -69,7 +70,7 @@ class _Means:
         self.sizes.append(len(y_true))
         self.values["loss"].append(loss.detach())
         if self.metric_fns:
-            for name, value in metrics.evaluate_all(self.metric_fns, y_true, y_pred).items():
+            for name, value in metrics_module.evaluate_all(self.metric_fns, y_true, y_pred).items():
                 self.values[name].append(value)
 
     def result(self):
@@ -206,7 +207,7 @@ class Sequential(torch.nn.Module):
             metrics = []
         elif isinstance(metrics, str) or callable(metrics):
             metrics = [metrics]
-        metric_ids = [self._check_metric(m) for m in metrics]
+        metric_ids = [metrics_module.check(m) for m in metrics]
         if isinstance(optimizer, str):
             optim.REGISTRY.get(optimizer)  # an unknown name fails here, listing the known ones
         elif isinstance(optimizer, torch.optim.Optimizer):
@@ -219,10 +220,6 @@ class Sequential(torch.nn.Module):
         self._compiled = _Compiled(loss_fn, loss_name, metric_ids, optimizer)
         if self.built:
             self._make_optimizer()
-
-    @staticmethod
-    def _check_metric(identifier):
-        return metrics.check(identifier)
 
     def _check_optimizer_params(self, optimizer):
         own = {id(p) for p in self.parameters()}
@@ -309,14 +306,14 @@ class Sequential(torch.nn.Module):
         with torch.no_grad():
             try:
                 self._compiled.loss(y, stand_in)
-                metrics.evaluate_all(metric_fns, y, stand_in)
+                metrics_module.evaluate_all(metric_fns, y, stand_in)
             except (ValueError, TypeError) as err:
                 raise type(err)(f"{name}: {err}") from None
 
     def _metric_fns(self, y, y_pred_shape):
         compiled = self._compiled
         return [
-            (metrics.name_of(m), metrics.get(m, compiled.loss_name, tuple(y.shape), y_pred_shape))
+            (metrics_module.name_of(m), metrics_module.get(m, compiled.loss_name, tuple(y.shape), y_pred_shape))
             for m in compiled.metrics
         ]
 
@@ -378,6 +375,8 @@ class Sequential(torch.nn.Module):
 
         # The whole dataset goes to the device once; batches are slices of it.
         x, y = x.to(device), y.to(device)
+        if x_val is not None:
+            x_val, y_val = x_val.to(device), y_val.to(device)
         generator = None if seed is None else torch.Generator().manual_seed(seed)
         optimizer, loss_fn = compiled.optimizer, compiled.loss
         n = len(x)
