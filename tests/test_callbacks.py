@@ -71,7 +71,7 @@ def test_batch_logs_are_running_means_of_the_epoch():
             p.copy_(w)
     batch_losses, sizes = [], []
     for start in range(0, 10, 4):
-        xb, yb = X[start:start + 4], Y[start:start + 4]
+        xb, yb = X[start:start + 4].to(model2.device), Y[start:start + 4].to(model2.device)
         model2.optimizer.zero_grad()
         loss = tn.losses.binary_crossentropy(yb, model2(xb))
         loss.backward()
