@@ -6,6 +6,7 @@ would, with its settings passed through the environment (see
 ``teachnet.lessonkit``).
 """
 import contextlib
+import io
 import os
 import pkgutil
 import runpy
@@ -93,7 +94,10 @@ def run_lessons(names, out="figures", device=None, quick=False):
     for name in progress:
         progress.set_postfix_str(name)
         started = time.perf_counter()
-        findings = run_lesson(name, out=out, quick=quick, device=device)
+        # A lesson prints as it goes (for the notebook reader); here its findings,
+        # printed below, say the same in one place.
+        with contextlib.redirect_stdout(io.StringIO()):
+            findings = run_lesson(name, out=out, quick=quick, device=device)
         seconds = time.perf_counter() - started
         lines = "\n".join(f"    {key}: {_show(value)}" for key, value in findings.items())
         progress.write(f"{name} ({seconds:.1f} s)\n{lines}")

@@ -43,6 +43,10 @@ class Lesson:
         random.seed(seed)
         np.random.seed(seed)
         torch.manual_seed(seed)
+        # A lesson's tensors are far too small to gain from intra-op threads;
+        # on a small or busy machine those threads only wait on each other
+        # (measured: a quick run of all lessons 10x slower with two threads).
+        torch.set_num_threads(1)
 
     def pick(self, full, quick):
         """``quick`` in quick mode, else ``full`` (epochs, sample counts...)."""
