@@ -24,13 +24,13 @@ class Sigmoid(torch.autograd.Function):
     """s = 1 / (1 + exp(-x));   ds/dx = s * (1 - s), so only the output s is saved.
 
     Computed from z = exp(-|x|), which never overflows: s = 1 / (1 + z) for
-    x >= 0 and s = z / (1 + z) for x < 0.
+    x >= 0 and s = z / (1 + z) for x < 0 (the same fraction, times exp(x) / exp(x)).
     """
 
     @staticmethod
     def forward(ctx, x):
         z = torch.exp(-x.abs())
-        s = torch.where(x >= 0, 1 / (1 + z), z / (1 + z))
+        s = torch.where(x >= 0, 1, z) / (1 + z)
         ctx.save_for_backward(s)
         return s
 
