@@ -7,8 +7,9 @@ and an unknown name is a ``ValueError`` that lists the known ones.
 
 
 class Registry:
-    def __init__(self, kind):
+    def __init__(self, kind, plural=None):
         self.kind = kind
+        self.plural = plural or f"{kind}s"
         self._objects = {}
 
     def register(self, *names):
@@ -30,7 +31,7 @@ class Registry:
             if found is not None:
                 return found
         raise ValueError(
-            f"unknown {self.kind} {name_or_callable!r}; known {self.kind}s: {', '.join(self.names())}"
+            f"unknown {self.kind} {name_or_callable!r}; known {self.plural}: {', '.join(self.names())}"
         )
 
     def name_of(self, obj):

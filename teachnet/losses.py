@@ -18,7 +18,7 @@ from ._inputs import align_targets, as_class_labels, as_tensor, check_tensor
 from ._registry import Registry
 from .activations import sigmoid  # the stable one: exp() only of -|x|
 
-REGISTRY = Registry("loss")
+REGISTRY = Registry("loss", plural="losses")
 
 # Keras's backend.epsilon(): the clip that keeps log() finite.
 EPSILON = 1e-7
