@@ -202,7 +202,7 @@ print(lesson.findings)
 #   weights or inputs), which this experiment does not provoke.
 # - **ReLU with He initialisation keeps the gradient within an order of
 #   magnitude**: the first layer's is 3.2 times the last's, and it trains
-#   fastest (loss 0.007). So the course's "does not suffer from vanishing
+#   fastest (loss 0.008). So the course's "does not suffer from vanishing
 #   gradient problem" holds here, with two provisos the numbers show: with
 #   Keras's default Glorot init the ReLU network's gradients are still even
 #   across layers (ratio 1.7) but 10 to 20 times smaller, so it starts
