@@ -133,10 +133,6 @@ def test_leaky_relu_backward_returns_none_for_the_slope(device):
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_half_precision_runs_and_roughly_matches_torch(name, dtype):
     x = torch.tensor([[-1e4, -2.0, 0.0], [0.5, 3.0, 1e4]], dtype=dtype)
-    try:
-        CASES[name][1](x.clone())
-    except RuntimeError:
-        pytest.skip(f"torch has no {dtype} {name} here")
     assert_matches_torch(name, x, rtol=2e-2, atol=2e-2)
 
 
