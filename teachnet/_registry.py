@@ -4,6 +4,7 @@ Activations, losses, initializers, optimizers and metrics all look names up
 the same way: case-insensitive, aliases allowed, a callable passes through,
 and an unknown name is a ``ValueError`` that lists the known ones.
 """
+import torch
 
 
 class Registry:
@@ -24,6 +25,13 @@ class Registry:
 
     def get(self, name_or_callable):
         """The object registered as ``name_or_callable``; a callable is returned as it is."""
+        if isinstance(name_or_callable, type) and issubclass(name_or_callable, torch.autograd.Function):
+            # The class is callable too, but calling it makes a Function object, not a tensor.
+            cls = name_or_callable.__name__
+            raise TypeError(
+                f"{cls} is an autograd Function class, not a {self.kind} function: give the "
+                f"{self.kind}'s name or its lower-case function, or {cls}.apply"
+            )
         if callable(name_or_callable):
             return name_or_callable
         if isinstance(name_or_callable, str):
@@ -40,6 +48,10 @@ class Registry:
             if registered is obj:
                 return name
         return None
+
+    def label(self, obj):
+        """What to call ``obj`` in files and messages: its registered name, else its ``__name__``."""
+        return self.name_of(obj) or getattr(obj, "__name__", type(obj).__name__)
 
     def names(self):
         return sorted(self._objects)

@@ -45,10 +45,6 @@ class DenseFunction(torch.autograd.Function):
         return grad_x, grad_weight, grad_bias
 
 
-def _initializer_name(initializer):
-    return initializers.REGISTRY.name_of(initializer) or getattr(initializer, "__name__", type(initializer).__name__)
-
-
 class Dense(torch.nn.Module):
     """A fully connected layer: ``activation(x @ kernel + bias)``, as ``keras.layers.Dense``.
 
@@ -72,9 +68,7 @@ class Dense(torch.nn.Module):
             raise ValueError(f"Dense: units must be a positive integer, got {units!r}")
         self.units = int(units)
         self.activation = activations.get(activation)
-        self.activation_name = activations.REGISTRY.name_of(self.activation) or getattr(
-            self.activation, "__name__", type(self.activation).__name__
-        )
+        self.activation_name = activations.REGISTRY.label(self.activation)
         if isinstance(input_shape, numbers.Integral):
             input_shape = (input_shape,)
         self.input_shape = None if input_shape is None else tuple(input_shape)
@@ -126,7 +120,7 @@ class Dense(torch.nn.Module):
         value = as_tensor(initializer(shape), f"{what}_initializer's result").detach()
         if tuple(value.shape) != shape:
             raise ValueError(
-                f"{self._label}: {what}_initializer {_initializer_name(initializer)} returned "
+                f"{self._label}: {what}_initializer {initializers.REGISTRY.label(initializer)} returned "
                 f"shape {tuple(value.shape)}, expected {shape}"
             )
         return value.to(device=device, dtype=dtype).clone()
@@ -173,8 +167,8 @@ class Dense(torch.nn.Module):
             "units": self.units,
             "activation": self.activation_name,
             "use_bias": self.use_bias,
-            "kernel_initializer": _initializer_name(self.kernel_initializer),
-            "bias_initializer": _initializer_name(self.bias_initializer),
+            "kernel_initializer": initializers.REGISTRY.label(self.kernel_initializer),
+            "bias_initializer": initializers.REGISTRY.label(self.bias_initializer),
             "input_shape": None if self.input_shape is None else list(self.input_shape),
         }
 

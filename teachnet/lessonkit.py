@@ -11,12 +11,12 @@ from ``teachnet lessons``, as ``python lessons/<name>.py`` and in Jupyter:
 import json
 import os
 import random
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from ._files import write_atomically
 from .device import get_device
 
 FINDINGS_FILE = "findings.json"
@@ -56,8 +56,7 @@ class Lesson:
         """Write ``fig`` as ``<out>/<filename>`` (PNG) and return the path."""
         self.out.mkdir(parents=True, exist_ok=True)
         path = self.out / filename
-        fig.savefig(_temporary_sibling(path, ".png"), dpi=110, bbox_inches="tight")
-        os.replace(_temporary_sibling(path, ".png"), path)
+        write_atomically(path, lambda file: fig.savefig(file, format="png", dpi=110, bbox_inches="tight"))
         return path
 
     def record(self, **findings):
@@ -71,7 +70,8 @@ class Lesson:
         path = self.out / FINDINGS_FILE
         everything = read_findings(self.out)
         everything[self.name] = self.findings
-        _write_atomically(path, json.dumps(everything, indent=2, sort_keys=True) + "\n")
+        text = json.dumps(everything, indent=2, sort_keys=True) + "\n"
+        write_atomically(path, lambda file: file.write(text), binary=False)
         return self.findings
 
 
@@ -94,19 +94,3 @@ def _plain(key, value):
     if isinstance(value, (int, float, np.integer, np.floating)):
         return value.item() if hasattr(value, "item") else value
     raise TypeError(f"finding {key!r} must be a number or a bool, got {type(value).__name__}")
-
-
-def _temporary_sibling(path, suffix):
-    return path.with_name(f".{path.name}.tmp{suffix}")
-
-
-def _write_atomically(path, text):
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

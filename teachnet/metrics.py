@@ -90,7 +90,7 @@ def name_of(identifier):
     """The key a metric's values get in logs and ``History.history``: the name as given, as Keras does."""
     if isinstance(identifier, str):
         return identifier
-    return REGISTRY.name_of(identifier) or getattr(identifier, "__name__", type(identifier).__name__)
+    return REGISTRY.label(identifier)
 
 
 def get(identifier, loss_name=None, y_true_shape=None, y_pred_shape=None):

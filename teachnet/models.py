@@ -202,7 +202,7 @@ class Sequential(torch.nn.Module):
         ``metrics``: a list of ``"accuracy"``, ``"mae"``, ``"mse"`` or callables.
         """
         loss_fn = losses.get(loss)
-        loss_name = losses.REGISTRY.name_of(loss_fn) or getattr(loss_fn, "__name__", type(loss_fn).__name__)
+        loss_name = losses.REGISTRY.label(loss_fn)
         if metrics is None:
             metrics = []
         elif isinstance(metrics, str) or callable(metrics):

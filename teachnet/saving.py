@@ -18,11 +18,11 @@ A save goes to a temporary file in the same folder, which then replaces
 import json
 import os
 import pickle
-import tempfile
 
 import torch
 
 from . import layers, losses, metrics, optim
+from ._files import write_atomically
 from .device import get_device
 
 FORMAT = "teachnet.Sequential"
@@ -56,10 +56,6 @@ def _optimizer_class(name, custom_objects):
         f"the file's optimizer {name!r} is not a teachnet optimizer; pass its class as "
         f"custom_objects={{{name!r}: ...}}"
     )
-
-
-def _callable_name(fn, registry):
-    return registry.name_of(fn) or getattr(fn, "__name__", type(fn).__name__)
 
 
 def _resolve(name, registry, custom_objects, what):
@@ -102,19 +98,7 @@ def save_model(model, path):
         "weights": model.state_dict(),
         "optimizer": None if optimizer is None else optimizer.state_dict(),
     }
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            torch.save(blob, file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
+    write_atomically(path, lambda file: torch.save(blob, file))
 
 
 def _read(path):
@@ -173,7 +157,7 @@ def load_model(path, custom_objects=None):
     if compiled is not None:
         loss = _resolve(compiled["loss"], losses.REGISTRY, custom_objects, "loss")
         metric_list = [
-            m if m.lower() in metrics.ACCURACY_NAMES or m in metrics.REGISTRY
+            m if m not in custom_objects and (m.lower() in metrics.ACCURACY_NAMES or m in metrics.REGISTRY)
             else _resolve(m, metrics.REGISTRY, custom_objects, "metric")
             for m in compiled["metrics"]
         ]
