@@ -56,6 +56,13 @@ def as_float_tensor(value, name, device=None, float64_to_float32=False):
     return tensor
 
 
+def positive_int(value, name):
+    """``value`` as an int, or a ``ValueError`` naming ``name`` if it is not a positive integer."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
 def check_tensor(value, name):
     """Refuse anything that is not already a tensor (ops take tensors only)."""
     if not isinstance(value, torch.Tensor):

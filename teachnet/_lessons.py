@@ -13,6 +13,8 @@ import runpy
 import sys
 import time
 
+import torch
+
 from .device import resolve_device
 from .lessonkit import read_findings
 
@@ -61,11 +63,13 @@ def run_lesson(name, out="figures", quick=False, device=None):
     settings = {"TEACHNET_OUT": str(out), "TEACHNET_QUICK": "1" if quick else "0"}
     if device is not None:
         settings["TEACHNET_DEVICE"] = str(device)
+    threads = torch.get_num_threads()  # a lesson sets one thread; the caller gets its own back
     with _environment(**settings):
         try:
             runpy.run_module(f"lessons.{name}", run_name="__main__", alter_sys=False)
         finally:
             plt.close("all")
+            torch.set_num_threads(threads)
     return read_findings(out).get(name, {})
 
 

@@ -10,7 +10,7 @@ import numbers
 import torch
 
 from . import activations, initializers
-from ._inputs import as_tensor, check_tensor
+from ._inputs import as_tensor, check_tensor, positive_int
 from .device import get_device
 
 
@@ -64,9 +64,7 @@ class Dense(torch.nn.Module):
         name=None,
     ):
         super().__init__()
-        if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units <= 0:
-            raise ValueError(f"Dense: units must be a positive integer, got {units!r}")
-        self.units = int(units)
+        self.units = positive_int(units, "Dense: units")
         self.activation = activations.get(activation)
         self.activation_name = activations.REGISTRY.label(self.activation)
         if isinstance(input_shape, numbers.Integral):
@@ -99,10 +97,8 @@ class Dense(torch.nn.Module):
                     f"{self._label}: build() needs in_features, or input_shape given to the layer"
                 )
             in_features = self.input_shape[-1]
-        if isinstance(in_features, bool) or not isinstance(in_features, numbers.Integral) or in_features <= 0:
-            raise ValueError(f"{self._label}: in_features must be a positive integer, got {in_features!r}")
+        in_features = positive_int(in_features, f"{self._label}: in_features")
         device = get_device() if device is None else device
-        in_features = int(in_features)
         self.kernel = torch.nn.Parameter(
             self._initial_value(self.kernel_initializer, (in_features, self.units), device, dtype, "kernel")
         )

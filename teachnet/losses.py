@@ -3,8 +3,9 @@
 Keras's argument order ``(y_true, y_pred)`` and Keras's numbers: every loss
 returns the mean over the batch as a 0-d tensor. Only ``y_pred`` gets a
 gradient (``y_true`` is data). ``N`` in the formulas is the number of terms
-averaged: the number of elements for the element-wise losses, the number of
-rows (everything but the class axis) for the cross-entropies.
+averaged: the number of elements for the element-wise losses (binary
+cross-entropy among them: the mean over the last axis, then the batch), the
+number of rows (everything but the class axis) for the categorical ones.
 
 Probabilities are clipped to ``[eps, 1 - eps]`` with ``eps = 1e-7`` in the
 input's dtype, as Keras does, and the gradient is that of the clipped loss:
@@ -16,7 +17,7 @@ from torch.autograd.function import once_differentiable
 
 from ._inputs import align_targets, as_class_labels, as_tensor, check_tensor
 from ._registry import Registry
-from .activations import sigmoid  # the stable one: exp() only of -|x|
+from .activations import sigmoid  # BCE from logits: dL/dx = sigmoid(x) - t, finite for any x
 
 REGISTRY = Registry("loss", plural="losses")
 
@@ -205,8 +206,9 @@ mse = mean_squared_error
 def hinge(y_true, y_pred):
     """mean max(0, 1 - y_true * y_pred); labels that are all 0 or 1 become -1/+1 (as Keras does)."""
     y_true = _prepare(y_true, y_pred, "hinge")
-    if ((y_true == 0) | (y_true == 1)).all():
-        y_true = 2 * y_true - 1
+    # Decided on the device (no `if` on a tensor): a GPU need not wait for the answer.
+    all_binary = ((y_true == 0) | (y_true == 1)).all()
+    y_true = torch.where(all_binary, 2 * y_true - 1, y_true)
     return Hinge.apply(y_true, y_pred)
 
 

@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 
 from . import losses, optim
 from . import metrics as metrics_module  # `metrics` is compile's argument, as in Keras
-from ._inputs import as_float_tensor, as_tensor
+from ._inputs import as_float_tensor, as_tensor, positive_int
 from .callbacks import CallbackList, History
 from .device import get_device
 
@@ -34,12 +34,6 @@ PREDICT_BATCH_SIZE = 4096
 def _snake_case(class_name):
     """``Dense`` -> ``dense``, ``BatchNormalization`` -> ``batch_normalization`` (Keras's layer names)."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", class_name).lower()
-
-
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 class _Compiled:
@@ -58,13 +52,16 @@ class _Means:
 
     Appending a 0-d tensor costs next to nothing; reading (``result``) makes
     one transfer to the CPU. So ``fit`` does not wait for the device (no
-    ``.item()``) at every batch.
+    ``.item()``) at every batch. Each read adds only the batches since the
+    last one to the running sums, so reading after every batch stays cheap.
     """
 
     def __init__(self, metric_fns):
         self.metric_fns = metric_fns
         self.values = {"loss": [], **{name: [] for name, _ in metric_fns}}
         self.sizes = []
+        self._sums = None  # sum of value * batch size per key, over the batches summed so far
+        self._summed = 0
 
     def add(self, y_true, y_pred, loss):
         self.sizes.append(len(y_true))
@@ -77,10 +74,14 @@ class _Means:
         """``{key: mean}`` as Python floats, each batch's value weighted by its size."""
         if not self.sizes:
             return {}
-        stacked = torch.stack([torch.stack(v).double() for v in self.values.values()])
-        sizes = torch.tensor(self.sizes, dtype=torch.float64, device=stacked.device)
-        means = (stacked * sizes).sum(dim=1) / sum(self.sizes)
-        return dict(zip(self.values, means.tolist()))
+        if self._summed < len(self.sizes):
+            new = slice(self._summed, len(self.sizes))
+            stacked = torch.stack([torch.stack(v[new]).double() for v in self.values.values()])
+            sizes = torch.tensor(self.sizes[new], dtype=torch.float64, device=stacked.device)
+            sums = (stacked * sizes).sum(dim=1)
+            self._sums = sums if self._sums is None else self._sums + sums
+            self._summed = new.stop
+        return dict(zip(self.values, (self._sums / sum(self.sizes)).tolist()))
 
     def check_finite(self, epoch):
         """A NaN or infinite loss stops training, naming the epoch and the first bad batch (from 1)."""
@@ -122,8 +123,11 @@ class Sequential(torch.nn.Module):
 
     def add(self, layer):
         """Append ``layer``; named as Keras names it (``dense``, ``dense_1``, ...) unless it has a name."""
-        if not isinstance(layer, torch.nn.Module):
-            raise TypeError(f"Sequential.add expects a layer (a torch.nn.Module), got {type(layer).__name__}")
+        if not isinstance(layer, torch.nn.Module) or not hasattr(layer, "compute_output_shape"):
+            raise TypeError(
+                f"Sequential.add expects a layer such as teachnet's Dense, got {type(layer).__name__} "
+                f"(an activation goes in the layer: Dense(units, activation='relu'))"
+            )
         if self._compiled is not None:
             raise ValueError("add layers before compile(): the optimizer was made for the layers there were")
         name = getattr(layer, "name", None)
@@ -165,7 +169,7 @@ class Sequential(torch.nn.Module):
     def build(self, input_shape):
         """Create the weights for inputs of ``input_shape`` (``(None, features)`` or ``features``)."""
         features = input_shape if isinstance(input_shape, numbers.Integral) else input_shape[-1]
-        self._build(_positive_int(features, "build: the number of input features"))
+        self._build(positive_int(features, "build: the number of input features"))
 
     def _build(self, features):
         """Build each layer not built yet, feeding it the previous layer's output size."""
@@ -258,7 +262,10 @@ class Sequential(torch.nn.Module):
 
     # ------------------------------------------------------------------ data
     def _as_inputs(self, x, name="x"):
-        x = as_float_tensor(x, name, float64_to_float32=True)
+        # Any float or integer input is taken in the weights' dtype (float32 unless
+        # built otherwise), as Keras casts its inputs.
+        dtype = next((p.dtype for p in self.parameters()), torch.float32)
+        x = as_float_tensor(x, name).to(dtype)
         if x.dim() < 2:
             raise ValueError(
                 f"{name} must have shape (samples, features), got shape {tuple(x.shape)}; "
@@ -341,8 +348,8 @@ class Sequential(torch.nn.Module):
         epoch, 2 one line per epoch.
         """
         compiled = self._require_compiled("fit")
-        epochs = 0 if epochs == 0 else _positive_int(epochs, "epochs")
-        batch_size = 32 if batch_size is None else _positive_int(batch_size, "batch_size")
+        epochs = 0 if epochs == 0 else positive_int(epochs, "epochs")
+        batch_size = 32 if batch_size is None else positive_int(batch_size, "batch_size")
         if not (isinstance(validation_split, numbers.Real) and 0 <= validation_split < 1):
             raise ValueError(f"validation_split must be a number in [0, 1), got {validation_split!r}")
         x, y = self._data(x, y)
@@ -417,6 +424,8 @@ class Sequential(torch.nn.Module):
                 means.add(y_batch, y_pred, loss)
                 if batch_hooks:
                     callbacks.call("on_train_batch_end", batch, self._running(means, epoch))
+                    if self.stop_training:  # a callback may stop mid-epoch, as in Keras
+                        break
                 if bar is not None:
                     bar.update()
                     if time.monotonic() >= next_refresh:  # reading the loss waits for the device: not every batch
@@ -461,8 +470,11 @@ class Sequential(torch.nn.Module):
         self.train(was_training)
         return means.result()
 
-    def evaluate(self, x, y, batch_size=None):
-        """``{"loss": ..., <metric>: ...}``: Python floats, sample-weighted means over ``(x, y)``."""
+    def evaluate(self, x, y, batch_size=None, verbose=0):
+        """``{"loss": ..., <metric>: ...}``: Python floats, sample-weighted means over ``(x, y)``.
+
+        ``verbose`` is accepted so that Keras scripts run unchanged; evaluate prints nothing.
+        """
         self._require_compiled("evaluate")
         x, y = self._data(x, y)
         if not self.built:
@@ -470,7 +482,7 @@ class Sequential(torch.nn.Module):
         y_pred_shape = self.compute_output_shape(tuple(x.shape))
         metric_fns = self._metric_fns(y, y_pred_shape)
         self._check_targets(y, y_pred_shape, metric_fns, "y")
-        batch_size = PREDICT_BATCH_SIZE if batch_size is None else _positive_int(batch_size, "batch_size")
+        batch_size = PREDICT_BATCH_SIZE if batch_size is None else positive_int(batch_size, "batch_size")
         return self._evaluate(x, y, batch_size, metric_fns)
 
     def _outputs(self, x, upto, batch_size):
@@ -478,7 +490,7 @@ class Sequential(torch.nn.Module):
         x = self._as_inputs(x)
         if not self.built:
             self._build(x.shape[-1])
-        batch_size = PREDICT_BATCH_SIZE if batch_size is None else _positive_int(batch_size, "batch_size")
+        batch_size = PREDICT_BATCH_SIZE if batch_size is None else positive_int(batch_size, "batch_size")
         layers, device, chunks = self.layers[: upto + 1], self.device, []
         was_training = self.training
         self.eval()
@@ -491,8 +503,8 @@ class Sequential(torch.nn.Module):
         self.train(was_training)
         return torch.cat(chunks)
 
-    def predict(self, x, batch_size=None):
-        """The model's output for each row of ``x``: a CPU tensor without grad."""
+    def predict(self, x, batch_size=None, verbose=0):
+        """The model's output for each row of ``x``: a CPU tensor without grad (``verbose`` as in evaluate)."""
         return self._outputs(x, len(self.layers) - 1, batch_size)
 
     def features(self, x, layer, batch_size=None):

@@ -18,10 +18,18 @@ Each one adds its numbers to the epoch's logs, so they land in
 """
 import torch
 
+from . import activations
 from ._inputs import as_float_tensor
 from .callbacks import Callback
 
 DYING_ACTIVATIONS = ("relu", "leaky_relu")
+
+
+def _can_die(layer):
+    """Whether ``layer``'s activation is relu or leaky_relu (also inside a functools.partial)."""
+    activation = getattr(layer, "activation", None)
+    activation = getattr(activation, "func", activation)  # partial(leaky_relu, negative_slope=0.2)
+    return activations.REGISTRY.name_of(activation) in DYING_ACTIVATIONS
 
 
 class DeadUnits(Callback):
@@ -36,7 +44,7 @@ class DeadUnits(Callback):
         out = self.x_probe.to(self.model.device)
         for layer in self.model.layers:
             out = layer(out)
-            if getattr(layer, "activation_name", None) in DYING_ACTIVATIONS:
+            if _can_die(layer):
                 dead = (out == 0).all(dim=0)  # a unit is dead if it is 0 for every row
                 logs[f"dead_units/{layer.name}"] = dead.float().mean().item()
 

@@ -112,6 +112,19 @@ def test_stop_training_ends_after_the_current_epoch():
     assert history.epoch == [0, 1], f"training should stop after epoch 1, ran epochs {history.epoch}"
 
 
+def test_stop_training_from_a_batch_hook_stops_within_the_epoch():
+    class StopAtBatchOne(Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            self.batches = batch + 1
+            if batch == 1:
+                self.model.stop_training = True
+
+    stopper = StopAtBatchOne()
+    history = _model().fit(X, Y, epochs=5, batch_size=4, verbose=0, callbacks=[stopper])
+    assert stopper.batches == 2, f"training should stop after batch 1 (as Keras does), ran {stopper.batches} batches"
+    assert history.epoch == [0], f"no epoch should start after the stop, ran epochs {history.epoch}"
+
+
 def test_per_batch_hooks_are_only_wanted_when_overridden():
     assert not Callback().wants_batch_logs()
     assert not History().wants_batch_logs()

@@ -351,3 +351,24 @@ def test_a_wrong_feature_count_in_an_unbuilt_model_is_named_by_its_layer():
     model.fit(X, Y, verbose=0)
     with pytest.raises(ValueError, match="layer 'dense' expects 3 input features, got 5"):
         model.evaluate(RNG.normal(size=(4, 5)), Y[:4])
+
+
+def test_a_torch_module_that_is_not_a_layer_is_refused_with_a_hint():
+    with pytest.raises(TypeError, match="expects a layer.*got ReLU.*activation='relu'"):
+        Sequential([Dense(4, input_shape=(3,)), torch.nn.ReLU()])
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.int64])
+def test_half_precision_and_integer_inputs_are_taken_as_float32(dtype):
+    model = _model()
+    model.fit(X.astype(dtype), Y, epochs=1, verbose=0)
+    prediction = model.predict(X.astype(dtype))
+    assert prediction.dtype == torch.float32 and prediction.shape == (len(X), 1), (prediction.dtype, prediction.shape)
+
+
+def test_evaluate_and_predict_accept_keras_verbose(capsys):
+    model = _model()
+    model.fit(X, Y, epochs=1, verbose=0)
+    assert set(model.evaluate(X, Y, verbose=0)) == {"loss", "accuracy"}
+    assert model.predict(X, verbose=0).shape == (len(X), 1)
+    assert capsys.readouterr().out == "", "verbose=0 should print nothing"

@@ -43,6 +43,16 @@ def test_dead_units_is_the_fraction_of_units_zero_on_every_probe_row():
     assert history.history["dead_units/dense_1"] == [expected_leaky] * 3
 
 
+def test_dead_units_sees_a_leaky_relu_with_its_own_slope():
+    leaky = functools.partial(tn.activations.leaky_relu, negative_slope=0.2)  # Keras's slope
+    model = Sequential([Dense(6, activation=leaky, input_shape=(4,)), Dense(1, activation="sigmoid")])
+    model.compile(loss="binary_crossentropy", optimizer="sgd")
+    history = model.fit(X, Y, epochs=1, verbose=0, callbacks=[DeadUnits(X)])
+    assert history.history.get("dead_units/dense") == [0.0], (
+        f"a partial of leaky_relu is still a leaky_relu layer; got {sorted(history.history)}"
+    )
+
+
 def test_grad_norms_are_the_kernel_gradients_of_the_epochs_last_batch():
     model = _model(optimizer=functools.partial(tn.optim.SGD, lr=0.0))
     history = model.fit(X, Y, epochs=2, batch_size=20, shuffle=False, verbose=0, callbacks=[GradientNorms()])

@@ -80,6 +80,16 @@ def test_save_is_atomic(tmp_path, monkeypatch):
     assert os.listdir(tmp_path) == ["model.tn"], f"temporary files left behind: {os.listdir(tmp_path)}"
 
 
+def test_a_saved_file_gets_the_usual_permissions(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        _trained().save(tmp_path / "model.tn")
+    finally:
+        os.umask(umask)
+    mode = (tmp_path / "model.tn").stat().st_mode & 0o777
+    assert mode == 0o644, f"a saved model should be readable as any new file is (0o644), got {oct(mode)}"
+
+
 class _RunsACommand:
     """What an attacker would pickle: unpickling it calls os.system."""
 

@@ -126,7 +126,8 @@ class Optimizer(torch.optim.Optimizer):
     """
 
     def __init__(self, params, convention, **hyper):
-        name = type(self).__name__
+        # A user's subclass (class MyAdam(tn.optim.Adam)) takes its parent's defaults.
+        name = next(cls.__name__ for cls in type(self).__mro__ if cls.__name__ in DEFAULTS)
         if convention in DEFAULTS[name]:
             framework_defaults = DEFAULTS[name][convention]
             hyper = {k: framework_defaults[k] if v is None and k in framework_defaults else v
