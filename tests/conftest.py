@@ -30,6 +30,20 @@ def device():
     return tn.get_device()
 
 
+@pytest.fixture(scope="module")
+def lesson_run(request, tmp_path_factory):
+    """Run the test module's lesson (named by its ``LESSON = "name"``) once, in quick mode.
+
+    Returns ``(out_folder, findings)``: the folder holding its figures and
+    ``findings.json``, and its findings dict.
+    """
+    from teachnet._lessons import run_lesson
+
+    name = request.module.LESSON
+    out = tmp_path_factory.mktemp(name)
+    return out, run_lesson(name, out=out, quick=True)
+
+
 @pytest.fixture(autouse=True)
 def _seeded():
     torch.manual_seed(0)

@@ -1,19 +1,15 @@
 """The adam_convergence lesson (quick mode): Adam is among the fastest optimizers at the same lr."""
-import pytest
 
-from teachnet._lessons import run_lesson
+LESSON = "adam_convergence"
 
 
-@pytest.fixture(scope="module")
-def findings(tmp_path_factory):
-    out = tmp_path_factory.mktemp("adam_convergence")
-    found = run_lesson("adam_convergence", out=out, quick=True)
+def test_writes_its_figure(lesson_run):
+    out, _ = lesson_run
     assert (out / "adam_convergence.png").stat().st_size > 10_000, f"adam_convergence.png missing in {out}"
-    return found
 
 
-def test_adam_is_among_the_fastest(findings):
-    f = findings
+def test_adam_is_among_the_fastest(lesson_run):
+    _, f = lesson_run
     assert f["steps_to_target_adam"] > 0, f"Adam never reached the target loss (final {f['final_loss_adam']:.3g})"
     assert f["adam_rank"] <= 2, f"Adam ranked {f['adam_rank']} of 6 at lr 0.01; expected among the first two"
     for slow in ("sgd", "momentum", "adagrad"):
@@ -23,15 +19,15 @@ def test_adam_is_among_the_fastest(findings):
         )
 
 
-def test_adam_default_lr_is_slower_than_lr_001(findings):
-    f = findings
+def test_adam_default_lr_is_slower_than_lr_001(lesson_run):
+    _, f = lesson_run
     assert f["final_loss_adam_default_lr"] > 2 * f["final_loss_adam"], (
         f"Adam at lr 0.001 ended at {f['final_loss_adam_default_lr']:.3g}, at lr 0.01 at {f['final_loss_adam']:.3g}"
     )
 
 
-def test_keras_adadelta_default_does_not_learn(findings):
-    f = findings
+def test_keras_adadelta_default_does_not_learn(lesson_run):
+    _, f = lesson_run
     assert f["steps_to_target_adadelta_keras"] == -1
     assert f["adadelta_keras_final_over_chance_loss"] > 0.9, (
         f"Adadelta at Keras's lr 0.001 got to {f['adadelta_keras_final_over_chance_loss']:.3g} x the chance-level "

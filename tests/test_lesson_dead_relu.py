@@ -1,30 +1,23 @@
 """The dead_relu lesson, run in quick mode: large-lr ReLU units die, leaky ones don't."""
-import pytest
 
-from teachnet._lessons import run_lesson
-
-
-@pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("dead_relu")
-    return out, run_lesson("dead_relu", out=out, quick=True)
+LESSON = "dead_relu"
 
 
-def test_writes_its_figure(run):
-    out, _ = run
+def test_writes_its_figure(lesson_run):
+    out, _ = lesson_run
     assert (out / "dead_relu.png").stat().st_size > 10_000, "dead_relu.png is missing or empty"
 
 
-def test_some_second_layer_units_are_dead_before_training(run):
-    _, f = run
+def test_some_second_layer_units_are_dead_before_training(lesson_run):
+    _, f = lesson_run
     assert f["relu_first_layer_dead_at_start"] == 0, (
         f"a first-layer unit on centred inputs cannot be dead at the start, got {f['relu_first_layer_dead_at_start']}"
     )
     assert f["relu_second_layer_dead_at_start"] > 0, "expected some second-layer ReLU units dead before training"
 
 
-def test_large_learning_rate_kills_most_relu_units_and_stalls_accuracy(run):
-    _, f = run
+def test_large_learning_rate_kills_most_relu_units_and_stalls_accuracy(lesson_run):
+    _, f = lesson_run
     assert f["relu_dead_fraction_large_lr"] > 0.5, (
         f"with lr 6 most ReLU units should die, got dead fraction {f['relu_dead_fraction_large_lr']:.3f}"
     )
@@ -33,8 +26,8 @@ def test_large_learning_rate_kills_most_relu_units_and_stalls_accuracy(run):
     )
 
 
-def test_leaky_relu_keeps_every_unit_alive(run):
-    _, f = run
+def test_leaky_relu_keeps_every_unit_alive(lesson_run):
+    _, f = lesson_run
     assert f["leaky_dead_fraction_large_lr"] == 0, (
         f"leaky ReLU units should never be dead, got dead fraction {f['leaky_dead_fraction_large_lr']:.3f}"
     )
@@ -44,8 +37,8 @@ def test_leaky_relu_keeps_every_unit_alive(run):
     )
 
 
-def test_he_init_with_moderate_lr_keeps_most_units_alive(run):
-    _, f = run
+def test_he_init_with_moderate_lr_keeps_most_units_alive(lesson_run):
+    _, f = lesson_run
     assert f["he_dead_fraction_moderate_lr"] < 0.2, (
         f"He init with lr 0.5 should keep most units alive, got dead fraction {f['he_dead_fraction_moderate_lr']:.3f}"
     )

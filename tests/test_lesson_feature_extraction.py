@@ -1,19 +1,11 @@
 """The feature_extraction lesson, quick mode: trained hidden features beat raw inputs for a linear model."""
 import pytest
 
-from teachnet._lessons import run_lesson
-
-NAME = "feature_extraction"
+LESSON = "feature_extraction"
 
 
-@pytest.fixture(scope="module")
-def findings(tmp_path_factory):
-    out = tmp_path_factory.mktemp(NAME)
-    return out, run_lesson(NAME, out=out, quick=True)
-
-
-def test_features_make_the_circles_linearly_separable(findings):
-    _, f = findings
+def test_features_make_the_circles_linearly_separable(lesson_run):
+    _, f = lesson_run
     assert f["circles_raw_accuracy"] < 0.6, f"no line separates two rings, got {f['circles_raw_accuracy']:.3f}"
     assert f["circles_trained_features_accuracy"] > 0.9, (
         f"logistic regression on the trained features should separate the rings, "
@@ -22,8 +14,8 @@ def test_features_make_the_circles_linearly_separable(findings):
 
 
 @pytest.mark.parametrize("dataset", ["circles", "moons"])
-def test_trained_features_beat_raw_and_untrained(findings, dataset):
-    _, f = findings
+def test_trained_features_beat_raw_and_untrained(lesson_run, dataset):
+    _, f = lesson_run
     trained = f[f"{dataset}_trained_features_accuracy"]
     for baseline in ("raw", "untrained_features"):
         assert trained > f[f"{dataset}_{baseline}_accuracy"], (
@@ -31,6 +23,6 @@ def test_trained_features_beat_raw_and_untrained(findings, dataset):
         )
 
 
-def test_figure_is_written(findings):
-    out, _ = findings
-    assert (out / f"{NAME}.png").stat().st_size > 0, f"{NAME}.png missing in {out}"
+def test_figure_is_written(lesson_run):
+    out, _ = lesson_run
+    assert (out / f"{LESSON}.png").stat().st_size > 0, f"{LESSON}.png missing in {out}"

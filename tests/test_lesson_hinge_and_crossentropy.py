@@ -3,19 +3,11 @@ import math
 
 import pytest
 
-from teachnet._lessons import run_lesson
-
-NAME = "hinge_and_crossentropy"
+LESSON = "hinge_and_crossentropy"
 
 
-@pytest.fixture(scope="module")
-def findings(tmp_path_factory):
-    out = tmp_path_factory.mktemp(NAME)
-    return out, run_lesson(NAME, out=out, quick=True)
-
-
-def test_hinge_grows_linearly(findings):
-    _, f = findings
+def test_hinge_grows_linearly(lesson_run):
+    _, f = lesson_run
     got = (f["hinge_at_margin_minus1"], f["hinge_at_margin_minus2"], f["hinge_at_margin_minus4"])
     assert got == pytest.approx((2.0, 3.0, 5.0)), f"hinge at y f(x) = -1, -2, -4 should be 2, 3, 5, got {got}"
     assert f["hinge_max_second_difference"] == 0, (
@@ -25,8 +17,8 @@ def test_hinge_grows_linearly(findings):
     assert f["hinge_at_margin_0_5"] == pytest.approx(0.5), "inside the margin (y f(x) = 0.5) the hinge is 0.5, not 0"
 
 
-def test_crossentropy_values_and_clipping(findings):
-    _, f = findings
+def test_crossentropy_values_and_clipping(lesson_run):
+    _, f = lesson_run
     expected = -math.log(0.01)
     for framework in ("teachnet", "torch"):
         got = f[f"bce_{framework}_p_0_01"]
@@ -38,14 +30,14 @@ def test_crossentropy_values_and_clipping(findings):
     assert f["bce_teachnet_gradient_p_0"] == 0, "the clipped loss has no gradient at p = 0"
 
 
-def test_both_losses_train_a_classifier(findings):
-    _, f = findings
+def test_both_losses_train_a_classifier(lesson_run):
+    _, f = lesson_run
     for loss in ("hinge", "bce"):
         assert f[f"{loss}_test_accuracy"] > 0.75, f"{loss} classifier on two moons: accuracy {f[f'{loss}_test_accuracy']}"
 
 
-def test_relu_output_dies_where_sigmoid_does_not(findings):
-    _, f = findings
+def test_relu_output_dies_where_sigmoid_does_not(lesson_run):
+    _, f = lesson_run
     assert f["relu_output_dead_runs"] >= 1, (
         f"expected at least one of {f['relu_output_runs']} ReLU-output runs with p = 0 everywhere"
     )
@@ -63,7 +55,7 @@ def test_relu_output_dies_where_sigmoid_does_not(findings):
     )
 
 
-def test_figures_are_written(findings):
-    out, _ = findings
+def test_figures_are_written(lesson_run):
+    out, _ = lesson_run
     for name in ("hinge_and_crossentropy_losses.png", "hinge_and_crossentropy_classifiers.png"):
         assert (out / name).stat().st_size > 0, f"{name} missing in {out}"

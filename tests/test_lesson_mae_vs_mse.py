@@ -1,27 +1,18 @@
 """The mae_vs_mse lesson, quick mode: outliers pull the MSE fit, not the MAE fit."""
-import pytest
 
-from teachnet._lessons import run_lesson
-
-NAME = "mae_vs_mse"
+LESSON = "mae_vs_mse"
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    out = tmp_path_factory.mktemp(NAME)
-    return out, run_lesson(NAME, out=out, quick=True)
-
-
-def test_mae_fit_stays_on_the_true_line(run):
-    _, f = run
+def test_mae_fit_stays_on_the_true_line(lesson_run):
+    _, f = lesson_run
     assert f["mae_slope_error"] < 0.2 and f["mae_intercept_error"] < 0.3, (
         f"MAE should ignore the outliers and find y = 2x + 1, got slope {f['mae_slope']:.3f}, "
         f"intercept {f['mae_intercept']:.3f}"
     )
 
 
-def test_mse_fit_is_pulled_by_the_outliers(run):
-    _, f = run
+def test_mse_fit_is_pulled_by_the_outliers(lesson_run):
+    _, f = lesson_run
     assert f["mse_slope_error"] > 0.5, (
         f"MSE should be tilted by the outliers on the right, got slope {f['mse_slope']:.3f} (true 2)"
     )
@@ -31,14 +22,14 @@ def test_mse_fit_is_pulled_by_the_outliers(run):
     )
 
 
-def test_training_reaches_each_loss_minimiser(run):
-    _, f = run
+def test_training_reaches_each_loss_minimiser(lesson_run):
+    _, f = lesson_run
     for name in ("mae", "mse"):
         assert f[f"{name}_slope_gap_to_exact"] < 0.2, (
             f"{name} training stopped {f[f'{name}_slope_gap_to_exact']:.3f} away from the exact minimiser's slope"
         )
 
 
-def test_figure_is_written(run):
-    out, _ = run
-    assert (out / f"{NAME}.png").stat().st_size > 0, f"{NAME}.png missing in {out}"
+def test_figure_is_written(lesson_run):
+    out, _ = lesson_run
+    assert (out / f"{LESSON}.png").stat().st_size > 0, f"{LESSON}.png missing in {out}"

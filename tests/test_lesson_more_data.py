@@ -1,22 +1,18 @@
 """The more_data lesson, run in quick mode: every model gains from data, the network no more than the others."""
 import pytest
 
-from teachnet._lessons import run_lesson
-
+LESSON = "more_data"
 MODELS = ("network", "logistic_regression", "random_forest")
 
 
-@pytest.fixture(scope="module")
-def findings(tmp_path_factory):
-    out = tmp_path_factory.mktemp("more_data")
-    findings = run_lesson("more_data", out=out, quick=True)
+def test_writes_its_figure(lesson_run):
+    out, _ = lesson_run
     assert (out / "more_data.png").stat().st_size > 10_000, "more_data.png is missing or empty"
-    return findings
 
 
 @pytest.mark.parametrize("model", MODELS)
-def test_every_model_gains_from_more_data(findings, model):
-    f = findings
+def test_every_model_gains_from_more_data(lesson_run, model):
+    _, f = lesson_run
     assert f[f"{model}_gain"] > 0.05, (
         f"{model}: accuracy should rise from {f['smallest_size']} to {f['largest_size']} images, "
         f"got {f[f'{model}_accuracy_smallest']:.3f} -> {f[f'{model}_accuracy_largest']:.3f}"
@@ -26,16 +22,16 @@ def test_every_model_gains_from_more_data(findings, model):
     )
 
 
-def test_the_network_does_not_gain_more_than_the_classical_models(findings):
-    f = findings
+def test_the_network_does_not_gain_more_than_the_classical_models(lesson_run):
+    _, f = lesson_run
     gains = {model: round(f[f"{model}_gain"], 3) for model in MODELS}
     assert f["network_gains_most"] is False and f["network_gain"] < f["random_forest_gain"], (
         f"the lesson teaches that on digits the network gains no more than the random forest; gains {gains}"
     )
 
 
-def test_no_model_pulls_away_at_the_largest_size(findings):
-    f = findings
+def test_no_model_pulls_away_at_the_largest_size(lesson_run):
+    _, f = lesson_run
     best_classical = max(f["logistic_regression_accuracy_largest"], f["random_forest_accuracy_largest"])
     assert abs(f["network_accuracy_largest"] - best_classical) < 0.04, (
         f"at {f['largest_size']} images the network ({f['network_accuracy_largest']:.3f}) should be within "

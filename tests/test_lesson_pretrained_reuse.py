@@ -1,28 +1,20 @@
 """The pretrained_reuse lesson, quick mode: reuse helps a related task and hurts an unrelated one."""
 import pytest
 
-from teachnet._lessons import run_lesson
-
-NAME = "pretrained_reuse"
-
-
-@pytest.fixture(scope="module")
-def findings(tmp_path_factory):
-    out = tmp_path_factory.mktemp(NAME)
-    return out, run_lesson(NAME, out=out, quick=True)
+LESSON = "pretrained_reuse"
 
 
 @pytest.mark.parametrize("mode", ["frozen", "finetuned"])
-def test_reuse_beats_scratch_when_the_target_needs_the_source_features(findings, mode):
-    _, f = findings
+def test_reuse_beats_scratch_when_the_target_needs_the_source_features(lesson_run, mode):
+    _, f = lesson_run
     assert f[f"parity_{mode}_accuracy"] > f["parity_scratch_accuracy"] + 0.02, (
         f"digits -> odd/even with 2 labels per digit: {mode} {f[f'parity_{mode}_accuracy']:.3f} "
         f"should beat scratch {f['parity_scratch_accuracy']:.3f}"
     )
 
 
-def test_reuse_loses_on_digits_the_source_never_saw(findings):
-    _, f = findings
+def test_reuse_loses_on_digits_the_source_never_saw(lesson_run):
+    _, f = lesson_run
     scratch = f["unseen_digits_scratch_accuracy"]
     assert f["unseen_digits_frozen_accuracy"] < scratch - 0.1, (
         f"0-4 -> 5-9: frozen 0-4 features {f['unseen_digits_frozen_accuracy']:.3f} should trail scratch {scratch:.3f}"
@@ -32,8 +24,8 @@ def test_reuse_loses_on_digits_the_source_never_saw(findings):
     )
 
 
-def test_linear_probe_explains_the_difference(findings):
-    _, f = findings
+def test_linear_probe_explains_the_difference(lesson_run):
+    _, f = lesson_run
     assert f["parity_probe_on_reused_features_accuracy"] > f["parity_probe_on_pixels_accuracy"], (
         "the all-digit features should carry parity better than raw pixels"
     )
@@ -42,6 +34,6 @@ def test_linear_probe_explains_the_difference(findings):
     )
 
 
-def test_figure_is_written(findings):
-    out, _ = findings
-    assert (out / f"{NAME}.png").stat().st_size > 0, f"{NAME}.png missing in {out}"
+def test_figure_is_written(lesson_run):
+    out, _ = lesson_run
+    assert (out / f"{LESSON}.png").stat().st_size > 0, f"{LESSON}.png missing in {out}"
