@@ -68,7 +68,7 @@ def accuracy(y_true, logits):
     return tn.metrics.binary_accuracy(y_true, logits, threshold=0.0)
 
 
-def train(activation, initializer, lr):
+def train(activation, initializer, lr, callbacks=()):
     """Train the network; return its history with the dead fractions before training as epoch 0."""
     torch.manual_seed(lesson.seed)  # every run starts from the same random draws
     model = Sequential([
@@ -82,7 +82,7 @@ def train(activation, initializer, lr):
     probe.set_model(model)
     at_start = {}
     probe.on_epoch_end(-1, at_start)
-    history = model.fit(x, y, epochs=EPOCHS, batch_size=32, verbose=0, callbacks=[probe], seed=lesson.seed)
+    history = model.fit(x, y, epochs=EPOCHS, batch_size=32, verbose=0, callbacks=[probe, *callbacks], seed=lesson.seed)
     series = {key: [at_start[key]] + values for key, values in history.history.items() if key in at_start}
     series["accuracy"] = history.history["accuracy"]
     return series
@@ -100,6 +100,25 @@ runs = {
     f"ReLU, Glorot, lr {MODERATE_LR:g}": train("relu", "glorot_uniform", MODERATE_LR),
 }
 relu_large, leaky_large, he_moderate, glorot_moderate = runs.values()
+
+# %% [markdown]
+# He initialisation at the large learning rate: its weights are larger than
+# Glorot's, and so are its first steps. `fit` stops with a `FloatingPointError`
+# when the loss becomes NaN or infinite; a callback notes which epoch was running.
+
+# %%
+class EpochCounter(tn.callbacks.Callback):
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch + 1  # counted from 1, as fit's messages count
+
+
+counter = EpochCounter()
+try:
+    train("relu", "he_uniform", LARGE_LR, callbacks=[counter])
+    he_large_lr_diverges, he_large_lr_diverged_epoch = False, -1
+except FloatingPointError as error:
+    print("He init, lr 6:", error)
+    he_large_lr_diverges, he_large_lr_diverged_epoch = True, counter.epoch
 
 # %% [markdown]
 # ## Dead before the first step
@@ -140,6 +159,9 @@ lesson.record(
     relu_dead_fraction_at_start=dead_fraction(relu_large, 0),
     relu_first_layer_dead_at_start=relu_large["dead_units/dense"][0],
     relu_second_layer_dead_at_start=relu_large["dead_units/dense_1"][0],
+    he_dead_fraction_at_start=dead_fraction(he_moderate, 0),
+    relu_dead_fraction_large_lr_epoch_1=dead_fraction(relu_large, 1),
+    relu_dead_fraction_large_lr_epoch_5=dead_fraction(relu_large, 5),
     relu_dead_fraction_large_lr=dead_fraction(relu_large),
     leaky_dead_fraction_large_lr=dead_fraction(leaky_large),
     he_dead_fraction_moderate_lr=dead_fraction(he_moderate),
@@ -148,6 +170,8 @@ lesson.record(
     leaky_accuracy_large_lr=leaky_large["accuracy"][-1],
     he_accuracy_moderate_lr=he_moderate["accuracy"][-1],
     glorot_accuracy_moderate_lr=glorot_moderate["accuracy"][-1],
+    he_large_lr_diverges=he_large_lr_diverges,
+    he_large_lr_diverged_epoch=he_large_lr_diverged_epoch,
 )
 print(lesson.findings)
 
@@ -162,11 +186,13 @@ print(lesson.findings)
 #   (12.5%, `relu_second_layer_dead_at_start`) output 0 on all 512 samples
 #   before the first update, so they never learn. He initialisation does not
 #   change that: its draws here are Glorot's times a constant, with the same
-#   signs, so the same units are dead (every ReLU run starts at 6.25% of all
-#   hidden units).
+#   signs, so the same units are dead, and the He run starts with 6.25% of all
+#   hidden units dead (`he_dead_fraction_at_start`), as the Glorot runs do
+#   (`relu_dead_fraction_at_start`).
 # - **A large learning rate kills most units.** With SGD at lr 6 about half the
-#   units are dead after one epoch and 88% after five
-#   (`relu_dead_fraction_large_lr`); accuracy falls to chance (0.5) and stays
+#   units (48%, `relu_dead_fraction_large_lr_epoch_1`) are dead after one epoch
+#   and 88% after five (`relu_dead_fraction_large_lr_epoch_5`), where it stays
+#   to the end (`relu_dead_fraction_large_lr`); accuracy falls to chance (0.5) and stays
 #   there. A dead unit's gradient is 0, so no later update can revive it: in the
 #   first layer, whose input never changes, a dead unit stays dead for good (the
 #   dip at epoch 4 is second-layer units brought back by changes below them).
@@ -177,11 +203,13 @@ print(lesson.findings)
 #   `0.01 * (w.x + b)` below 0, which is 0 only where the pre-activation is
 #   exactly 0, and its slope there is 0.01, not 0, so gradient still flows.
 #   Training is noisy, because lr 6 is still too large, but it keeps learning:
-#   0.78 training accuracy after 6 epochs, 0.83 after 30. The course is right
-#   that leaky ReLU cures dying units.
+#   0.83 training accuracy after 30 epochs (`leaky_accuracy_large_lr`), where
+#   ReLU's is 0.49. The course is right that leaky ReLU cures dying units.
 # - **He initialisation with a moderate learning rate (0.5) keeps most units
 #   alive**: 3% dead after 30 epochs, 0.97 accuracy. Glorot at the same lr does
 #   as well (2% dead, 0.96): on a network this shallow the learning rate, not
 #   the initialiser, decides whether units die. He initialisation earns its
 #   keep in deep networks (see the lesson `vanishing_gradients`), and at lr 6
-#   its larger weights make the loss overflow to NaN within two epochs.
+#   its larger weights make the loss overflow: `fit` stops with a
+#   `FloatingPointError` in epoch 2 (`he_large_lr_diverges`,
+#   `he_large_lr_diverged_epoch`).

@@ -52,3 +52,22 @@ def test_adagrad_still_needs_its_learning_rate_tuned(lesson_run):
     assert f["adagrad_final_loss_worst_over_best"] > 3, (
         f"Adagrad's final loss over lr 0.01..10 varies only {f['adagrad_final_loss_worst_over_best']:.3g}x"
     )
+
+
+def test_rmsprop_and_adadelta_rates_stay_within_a_small_range(lesson_run):
+    _, f = lesson_run
+    assert f["rmsprop_lr_max_over_min_after_step_100"] < 1.5, (
+        f"RMSprop's rate should level off once its average has filled up: after step 100 it still moves "
+        f"{f['rmsprop_lr_max_over_min_after_step_100']:.3g}x"
+    )
+    assert f["adadelta_lr_max_over_min"] < 0.5 * f["adagrad_lr_max_over_min"], (
+        f"Adadelta's rate should stay in a far narrower range than Adagrad's: "
+        f"{f['adadelta_lr_max_over_min']:.3g}x against {f['adagrad_lr_max_over_min']:.3g}x"
+    )
+
+
+def test_adagrad_default_lr_is_the_worst_of_the_sweep(lesson_run):
+    _, f = lesson_run
+    assert f["adagrad_worst_lr"] == 0.01, (
+        f"Adagrad at torch's default lr 0.01 should end worst of the sweep, got lr {f['adagrad_worst_lr']}"
+    )

@@ -45,3 +45,19 @@ def test_he_init_with_moderate_lr_keeps_most_units_alive(lesson_run):
     assert f["he_accuracy_moderate_lr"] > 0.85, (
         f"He init with lr 0.5 should learn two moons, got accuracy {f['he_accuracy_moderate_lr']:.3f}"
     )
+
+
+def test_he_init_starts_with_the_same_dead_fraction_as_glorot(lesson_run):
+    _, f = lesson_run
+    assert f["he_dead_fraction_at_start"] == f["relu_dead_fraction_at_start"], (
+        f"He's draws are Glorot's scaled, so as many units should be dead at the start: "
+        f"He {f['he_dead_fraction_at_start']:.3f}, Glorot {f['relu_dead_fraction_at_start']:.3f}"
+    )
+
+
+def test_he_init_at_the_large_lr_diverges(lesson_run):
+    _, f = lesson_run
+    assert f["he_large_lr_diverges"] is True, "He init at lr 6 should make the loss overflow (FloatingPointError)"
+    assert 1 <= f["he_large_lr_diverged_epoch"] <= 3, (
+        f"He init at lr 6 should overflow within the first epochs, got epoch {f['he_large_lr_diverged_epoch']}"
+    )

@@ -55,3 +55,11 @@ def test_only_the_sigmoid_network_fails_to_learn(lesson_run):
             f"the {name} network should learn where sigmoid does not: loss {f[f'{name}_final_loss']:.3f} "
             f"against sigmoid's {f['sigmoid_final_loss']:.3f}"
         )
+
+
+def test_relu_with_glorot_init_gets_far_smaller_gradients_than_with_he(lesson_run):
+    _, f = lesson_run
+    assert f["relu_he_over_glorot_grad_min"] > 3, (
+        f"every hidden layer's gradient should be several times larger with He init than with Glorot, "
+        f"smallest ratio {f['relu_he_over_glorot_grad_min']:.3g}"
+    )
