@@ -7,7 +7,7 @@ and the checker computes the references and judges. Before the student's file
 is imported, the memory is capped and every torch op that the exercises
 reimplement is replaced by a function that records the call and raises.
 
-Run as ``python -I _child.py FD PLAN MEMORY_BYTES`` by ``runner.py``; it imports
+Run as ``python -I _child.py FD PLAN MEMORY_BYTES OUTPUT_BYTES`` by ``runner.py``; it imports
 only the standard library, torch and ``_wire.py`` (by path, so that teachnet,
 which holds the reference solutions, stays out of reach).
 """
@@ -16,19 +16,25 @@ import importlib.util
 import json
 import os
 import resource
+import signal
 import sys
 import traceback
 
 STUDENT_MODULE = "student_solution"
 
 
-def main(fd, plan_path, memory_bytes):
+def main(fd, plan_path, memory_bytes, output_bytes):
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    # A write past output_bytes (stdout, stderr, any file) ends the process with SIGXFSZ, which the
+    # checker reports as too much output; Python ignores the signal by default, and no core file either.
+    resource.setrlimit(resource.RLIMIT_FSIZE, (output_bytes, output_bytes))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
     channel = os.fdopen(fd, "w", buffering=1)
     with open(plan_path) as file:
         plan = json.load(file)
-    os.unlink(plan_path)  # the nonce lives on only in this process's memory
+    os.unlink(plan_path)  # the nonce lives on only in this process's memory (no file or argument names it)
     nonce = plan["nonce"]
 
     def send(event, **fields):
@@ -336,4 +342,4 @@ def _display_prefix(owner):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]))
+    main(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))

@@ -11,6 +11,8 @@ import os
 import signal
 from dataclasses import dataclass, field
 
+from .runner import OUTPUT_LIMIT_BYTES
+
 STUB_HINT = "this part is still the stub: replace `raise NotImplementedError` by your code"
 REFUSED_HINT = ("write it from elementary tensor ops (exp, log, where, clamp, matmul, sum, ...): "
                 "the torch op this exercise reimplements is what your result is checked against")
@@ -165,6 +167,9 @@ def error_sentence(error, phase, memory_mb):
 def ending_of(run, timeout, memory_mb):
     """(sentence, hint) saying why the child stopped before it was done, or None if it finished."""
     where = f" while {run.running}" if run.running else ""
+    if run.wrote_too_much and not run.finished:
+        return (f"your file wrote too much output (the limit is {OUTPUT_LIMIT_BYTES // 2**20} MB){where}: "
+                "the process was stopped", "a print inside a loop that never ends, or prints far too much?")
     if run.timed_out:
         return (f"timed out after {timeout:g} s{where} (the process was stopped)",
                 "an endless loop, or far more work than these small inputs need?")

@@ -64,7 +64,7 @@ def check(exercise, path, timeout=20.0, memory_mb=DEFAULT_MEMORY_MB, out=None):
     if failed and run.output.strip():
         print("what your file printed (last lines; it does not count as a result):", file=out)
         for line in run.output.strip().splitlines()[-15:]:
-            print(f"  | {line}", file=out)
+            print(f"  | {line[:200]}{' ...' if len(line) > 200 else ''}", file=out)
     if failed:
         print(f"{len(checks) - failed} of {len(checks)} checks passed.", file=out)
         return 1
