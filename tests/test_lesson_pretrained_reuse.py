@@ -37,3 +37,13 @@ def test_linear_probe_explains_the_difference(lesson_run):
 def test_figure_is_written(lesson_run):
     out, _ = lesson_run
     assert (out / f"{LESSON}.png").stat().st_size > 0, f"{LESSON}.png missing in {out}"
+
+
+@pytest.mark.parametrize("k", [1, 2, 5])
+def test_reuse_gains_or_loses_at_every_label_count(lesson_run, k):
+    _, f = lesson_run
+    for mode in ("frozen", "finetuned"):
+        gain = f[f"parity_{mode}_gain_{k}_per_digit"]
+        assert gain > 0, f"digits -> odd/even with {k} labels per digit: {mode} should beat scratch, gain {gain:.3f}"
+    loss = f[f"unseen_digits_frozen_gain_{k}_per_digit"]
+    assert loss < -0.1, f"0-4 -> 5-9 with {k} labels per digit: frozen should trail scratch far, gain {loss:.3f}"

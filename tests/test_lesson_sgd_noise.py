@@ -25,3 +25,12 @@ def test_batch_one_steps_often_raise_the_loss_full_batch_never(lesson_run):
     assert f["loss_up_fraction_full_batch"] == 0, (
         f"full-batch gradient descent raised the loss on {f['loss_up_fraction_full_batch']:.0%} of steps"
     )
+
+
+def test_all_batch_sizes_end_near_the_same_loss(lesson_run):
+    _, f = lesson_run
+    finals = [f["final_loss_batch_1"], f["final_loss_batch_32"], f["final_loss_full_batch"]]
+    assert max(finals) - min(finals) < 0.05, (
+        f"noise is not failure: after the same number of steps the final training losses should be close, got "
+        f"batch 1 {finals[0]:.4f}, batch 32 {finals[1]:.4f}, full batch {finals[2]:.4f}"
+    )
