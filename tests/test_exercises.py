@@ -137,6 +137,14 @@ MISTAKES = [
      "calls torch.Tensor.sigmoid, which this exercise reimplements (refused)"),
     ("sigmoid", "s = torch.where(x >= 0, 1 / (1 + e), e / (1 + e))", "s = torch.exp(x) / (1 + torch.exp(x))",
      "exp of a large number overflows"),
+    ("sigmoid", "s = torch.where(x >= 0, 1 / (1 + e), e / (1 + e))", "s = torch.ops.aten.sigmoid(x)",
+     "calls torch.ops.aten.sigmoid, which this exercise reimplements (refused), at line 8"),
+    ("sigmoid", "return grad_output * s * (1 - s)", "return torch.ops.aten.sigmoid_backward(grad_output, s)",
+     "calls torch.ops.aten.sigmoid_backward, which this exercise reimplements (refused)"),
+    ("sigmoid", "s = torch.where(x >= 0, 1 / (1 + e), e / (1 + e))", "s = (torch.tanh(x / 2) + 1) / 2",
+     "calls torch.tanh, a shortcut to what this exercise reimplements (refused)"),
+    ("sigmoid", "s = torch.where(x >= 0, 1 / (1 + e), e / (1 + e))", "s = torch.exp(-F.softplus(-x))",
+     "calls torch.ops.aten.softplus, a shortcut to what this exercise reimplements (refused)"),
     ("sigmoid", "return grad_output * s * (1 - s)",
      "with torch.enable_grad():\n            y = s.detach().requires_grad_()\n"
      "            return torch.autograd.grad(y * 2, y, grad_output)[0]",
@@ -147,6 +155,13 @@ MISTAKES = [
     ("relu", "return grad_output * (x > 0)", "return grad_output.clone()", "0 where x < 0"),
     ("relu", "return x.clamp(min=0)", "return x.clamp_(min=0)", "changed its input x in place"),
     ("relu", "return x.clamp(min=0)", "return F.relu(x)", "calls torch.nn.functional.relu, which this exercise"),
+    ("relu", "return x.clamp(min=0)", "return F.threshold(x, 0.0, 0.0)",
+     "calls torch.ops.aten.threshold, which this exercise reimplements (refused)"),
+    ("relu", "return grad_output * (x > 0)", "return torch.ops.aten.threshold_backward(grad_output, x, 0.0)",
+     "calls torch.ops.aten.threshold_backward, which this exercise reimplements (refused)"),
+    ("leaky_relu", "return torch.where(x > 0, x, x * negative_slope)",
+     "return F.rrelu(x, negative_slope, negative_slope, training=False)",
+     "calls torch.ops.aten.rrelu_with_noise, which this exercise reimplements (refused)"),
     ("leaky_relu", "grad_output * ctx.negative_slope), None", "grad_output * ctx.negative_slope), torch.zeros(())",
      "must return None for negative_slope"),
     ("leaky_relu", "return torch.where(x > 0, grad_output, grad_output * ctx.negative_slope), None",
@@ -163,6 +178,8 @@ MISTAKES = [
      "must return None for y_true"),
     ("mse", "return (diff * diff).mean()", "return F.mse_loss(y_pred, y_true)",
      "calls torch.nn.functional.mse_loss, which this exercise reimplements (refused)"),
+    ("mse", "return (diff * diff).mean()", "return 2 * F.huber_loss(y_pred, y_true, delta=1e30)",
+     "calls torch.ops.aten.huber_loss, a shortcut to what this exercise reimplements (refused)"),
     ("binary_crossentropy", "p = y_pred.clamp(eps, 1 - eps)", "p = y_pred", "clip y_pred"),
     ("binary_crossentropy", "return None, grad_output * grad * inside", "return None, grad_output * grad",
      "the gradient is that of the clipped loss"),
@@ -174,6 +191,12 @@ MISTAKES = [
      "grad_bias = grad_output.mean(0) if ctx.has_bias else None", "sums grad_output over the batch"),
     ("dense", "y = x @ weight", "y = F.linear(x, weight.T)",
      "calls torch.nn.functional.linear, which this exercise reimplements (refused)"),
+    ("dense", "y = x @ weight", "y = torch.addmm(torch.zeros(weight.shape[1], dtype=x.dtype), x, weight)",
+     "calls torch.ops.aten.addmm, which this exercise reimplements (refused)"),
+    ("softmax", "e = torch.exp(x - x.amax(dim=-1, keepdim=True))", "return torch.exp(torch.log_softmax(x, -1))",
+     "calls torch.log_softmax, a shortcut to what this exercise reimplements (refused)"),
+    ("softmax", "e = torch.exp(x - x.amax(dim=-1, keepdim=True))", "return torch.ops.aten._log_softmax(x, -1, False).exp()",
+     "calls torch.ops.aten._log_softmax, a shortcut to what this exercise reimplements (refused)"),
     ("sgd_momentum", 'if "buf" not in state:', "if True:", "keep the momentum buffer in `state`"),
     ("sgd_momentum", 'param.sub_(lr * state["buf"])', 'param = param - lr * state["buf"]', "update param in place"),
     ("sgd_momentum", 'state["buf"] = momentum * state["buf"] + grad',
@@ -187,6 +210,11 @@ MISTAKES = [
     ("adam", "param.sub_(lr * m_hat / (v_hat.sqrt() + eps))",
      "opt = torch.optim.Adam([param], lr=lr)\n    param.grad = grad\n    opt.step()",
      "calls torch.optim.Adam.step, which this exercise reimplements (refused)"),
+    ("adam", "param.sub_(lr * m_hat / (v_hat.sqrt() + eps))",
+     "__import__('torch.optim.adam', fromlist=['adam'])._single_tensor_adam([param], [grad], [m], [v], [], [torch.tensor(float(t))], amsgrad=False, "
+     "has_complex=False, beta1=beta1, beta2=beta2, lr=lr, weight_decay=0, eps=eps, maximize=False, "
+     "capturable=False, differentiable=False, grad_scale=None, found_inf=None)",
+     "calls torch.optim.adam._single_tensor_adam, which this exercise reimplements (refused)"),
 ]
 
 
@@ -209,6 +237,8 @@ def test_refused_ops_are_restored_after_an_in_process_run(tmp_path):
     y = torch.sigmoid(x) + F.linear(x[None], torch.ones(1, 7)).sum()
     (grad,) = torch.autograd.grad(y.sum(), x)
     assert torch.isfinite(grad).all()
+    torch.testing.assert_close(torch.ops.aten.sigmoid(x), torch.sigmoid(x), msg="aten.sigmoid still refused")
+    assert torch.addmm(torch.zeros(1), x[None], torch.ones(7, 1)).shape == (1, 1), "aten.addmm still refused"
 
 
 def test_any_subgradient_at_relus_kink_is_accepted(tmp_path):

@@ -54,7 +54,7 @@ def run_plan(plan, send):
     so that tests can call this in their own process).
     """
     wire = _load_by_path("_teachnet_wire", os.path.join(os.path.dirname(os.path.abspath(__file__)), "_wire.py"))
-    refusals = Refusals(plan["own_ops"])
+    refusals = Refusals(plan.get("refused_aten", ()))
     blocker = _BlockTeachnet()
     refusals.install()
     sys.meta_path.insert(0, blocker)
@@ -238,14 +238,23 @@ class Refused(RuntimeError):
 
 
 class Refusals:
-    """Replace the torch ops the exercises reimplement by functions that record the call and raise."""
+    """Refuse the torch ops the exercises reimplement: each call is recorded and raises ``Refused``.
 
-    def __init__(self, own_ops):
-        self.own_ops = set(own_ops)
+    Two nets. The Python names (torch.sigmoid, F.linear, torch.optim.Adam.step,
+    ...) are replaced, which names the call as the student wrote it. Under
+    them, a dispatcher mode refuses this exercise's own aten ops and their
+    shortcuts (``refused_aten``: torch.ops.aten.sigmoid_backward, F.threshold's
+    aten.threshold, torch.addmm, ...) however they are reached, also in the
+    backward that the autograd engine runs; elementary ops pass through.
+    """
+
+    def __init__(self, refused_aten=()):
+        self.refused_aten = {name.rstrip("_") for name in refused_aten}
         self.calls = []
         self._checker = False  # the checker's own autograd call is in progress
         self._inside = False
         self._replaced = []  # (owner, name, original)
+        self._mode = None
 
     def take(self):
         calls, self.calls = self.calls, []
@@ -282,18 +291,24 @@ class Refusals:
         import importlib
 
         for module in map(importlib.import_module, ("torch.optim._functional", "torch.optim.sgd",
-                                                    "torch.optim.adagrad", "torch.optim.adam")):
-            for name in ("sgd", "adagrad", "adam", "adamw", "rmsprop", "adadelta"):
-                if callable(getattr(module, name, None)):
-                    self._replace(module, name, self._raiser(f"torch.optim.{name}"))
+                                                    "torch.optim.adagrad", "torch.optim.adam", "torch.optim.adamw")):
+            for name in list(vars(module)):
+                if callable(getattr(module, name)) and (name in ("sgd", "adagrad", "adam", "adamw", "rmsprop",
+                                                                 "adadelta") or name.startswith(_OPTIMIZER_KERNELS)):
+                    self._replace(module, name, self._raiser(f"{module.__name__}.{name}"))
         self._real_grad = torch.autograd.grad
         self._replace(torch.autograd, "grad", self._gated_grad)
+        self._mode = _dispatcher_refusal(self)
+        self._mode.__enter__()
 
     def _replace(self, owner, name, replacement):
         self._replaced.append((owner, name, vars(owner).get(name, _INHERITED)))
         setattr(owner, name, replacement)
 
     def uninstall(self):
+        if self._mode is not None:
+            self._mode.__exit__(None, None, None)
+            self._mode = None
         for owner, name, original in reversed(self._replaced):
             if original is _INHERITED:
                 delattr(owner, name)
@@ -329,6 +344,25 @@ class Refusals:
                 refusals._checker = False
 
         return Gate()
+
+
+_OPTIMIZER_KERNELS = ("_single_tensor_", "_multi_tensor_", "_fused_")  # torch.optim's update functions
+
+
+def _dispatcher_refusal(refusals):
+    """A TorchDispatchMode that refuses the aten ops in ``refusals.refused_aten``."""
+    from torch.utils._python_dispatch import TorchDispatchMode
+
+    class RefuseAten(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            name = func.overloadpacket.__name__
+            if func.namespace == "aten" and name.rstrip("_") in refusals.refused_aten:
+                qualname = f"torch.ops.aten.{name}"
+                refusals.calls.append(qualname)
+                raise Refused(f"{qualname} is refused while checking: this exercise reimplements what it computes")
+            return func(*args, **(kwargs or {}))
+
+    return RefuseAten()
 
 
 def _display_prefix(owner):

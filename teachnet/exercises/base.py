@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .runner import OUTPUT_LIMIT_BYTES
 
 STUB_HINT = "this part is still the stub: replace `raise NotImplementedError` by your code"
+FUSED_OPTIMIZERS = {"_fused_sgd_", "_fused_adagrad_", "_fused_adam_", "_fused_adamw_"}  # refused everywhere
 REFUSED_HINT = ("write it from elementary tensor ops (exp, log, where, clamp, matmul, sum, ...): "
                 "the torch op this exercise reimplements is what your result is checked against")
 
@@ -42,7 +43,8 @@ class Exercise:
 
     name = symbol = summary = None
     symbol_kind = "autograd.Function"  # what ``symbol`` must be: "autograd.Function" or "function"
-    own_ops = ()
+    own_ops = ()  # names of the torch ops it reimplements (Python names, and aten names for the dispatcher)
+    shortcuts = ()  # aten names of other torch ops that give its answer in a line
 
     def __init__(self):
         self._cases = None
@@ -61,6 +63,7 @@ class Exercise:
         return {
             "symbol": self.symbol,
             "own_ops": list(self.own_ops),
+            "refused_aten": sorted(set(self.own_ops) | set(self.shortcuts) | FUSED_OPTIMIZERS),
             "cases": [dict(case.payload, id=case.id, kind=case.kind, label=case.label) for case in self.cases],
         }
 
@@ -96,7 +99,7 @@ class Exercise:
         if failed is not None:
             refused = failed.get("refused") or []
             if refused:
-                return Check(name, False, [refused_sentence(refused, self.own_ops)], REFUSED_HINT)
+                return Check(name, False, [refused_sentence(refused, self, failed.get("error"))], REFUSED_HINT)
             sentence, hint = error_sentence(failed.get("error") or {}, "importing your file", memory_mb)
             return Check(name, False, [sentence], hint)
         imported = run.first("imported")
@@ -112,13 +115,13 @@ class Exercise:
                       else "a function")
             return Check(name, False, [f"{self.symbol} is a {found}, expected {wanted}"])
         if imported.get("refused"):
-            return Check(name, False, [refused_sentence(imported["refused"], self.own_ops)], REFUSED_HINT)
+            return Check(name, False, [refused_sentence(imported["refused"], self)], REFUSED_HINT)
         return Check(name, True)
 
     def error_check(self, name, error, phase, memory_mb, refused=()):
         """A failed check for an exception raised by the student's code (or a refused op)."""
         if refused:
-            return Check(name, False, [refused_sentence(refused, self.own_ops)], REFUSED_HINT)
+            return Check(name, False, [refused_sentence(refused, self, error)], REFUSED_HINT)
         sentence, hint = error_sentence(error, phase, memory_mb)
         return Check(name, False, [sentence], self.hint_for_error(error) or hint)
 
@@ -130,17 +133,22 @@ class Exercise:
 AUTOGRAD = ("torch.autograd.", "torch.func.", "torch.Tensor.backward")
 
 
-def refused_sentence(refused, own_ops):
-    """'calls torch.sigmoid, which this exercise reimplements (refused)' and the like."""
+def refused_sentence(refused, exercise, error=None):
+    """'calls torch.sigmoid, which this exercise reimplements (refused), at line 7' and the like."""
+    own, shortcuts = ({name.rstrip("_") for name in names} for names in (exercise.own_ops, exercise.shortcuts))
     parts = []
     for op in refused:
+        names = {part.rstrip("_") for part in op.split(".")}
         if op.startswith(AUTOGRAD):
             parts.append(f"{op}: the gradient must be derived by hand, not by autograd")
-        elif any(part.rstrip("_") in own_ops for part in op.split(".")):
+        elif names & own:
             parts.append(f"{op}, which this exercise reimplements")
+        elif names & shortcuts:
+            parts.append(f"{op}, a shortcut to what this exercise reimplements")
         else:
             parts.append(f"{op}, one of the torch ops these exercises reimplement")
-    return "calls " + "; and ".join(parts) + " (refused)"
+    at = f", at line {error['line']}: `{error.get('code')}`" if (error or {}).get("line") else ""
+    return "calls " + "; and ".join(parts) + " (refused)" + at
 
 
 def error_sentence(error, phase, memory_mb):

@@ -5,6 +5,12 @@ import torch.nn.functional as F
 from .functions import FunctionExercise, Mistake
 
 EXTREMES = [-1e4, -100.0, -20.0, -1.0, 0.0, 1.0, 20.0, 100.0, 1e4]
+# torch ops (aten names, as the dispatcher sees them) from which one line gives an exercise's answer
+LOGISTIC = {"sigmoid", "sigmoid_backward", "tanh", "tanh_backward", "log_sigmoid_forward", "log_sigmoid_backward",
+            "silu", "silu_backward", "softplus", "softplus_backward"}
+RECTIFIERS = {"relu", "threshold", "threshold_backward", "leaky_relu", "leaky_relu_backward", "rrelu_with_noise",
+              "rrelu_with_noise_backward", "hardtanh", "hardtanh_backward", "elu", "elu_backward",
+              "_prelu_kernel", "_prelu_kernel_backward"}
 
 
 def _normal(generator, *shape, dtype=torch.float32, scale=3.0):
@@ -50,7 +56,8 @@ class Elementwise(FunctionExercise):
 class Sigmoid(Elementwise):
     name, symbol = "sigmoid", "Sigmoid"
     summary = "the logistic sigmoid 1 / (1 + exp(-x)) and its derivative"
-    own_ops = {"sigmoid", "expit"}
+    own_ops = {"sigmoid", "expit", "sigmoid_backward"}
+    shortcuts = LOGISTIC
     forward_hint = "sigma(x) = 1 / (1 + exp(-x))"
     backward_hint = "d sigma/dx = sigma(x) (1 - sigma(x)), times grad_output"
     overflow_hint = ("exp of a large number overflows to inf, and inf/inf is nan: use forms that exponentiate "
@@ -73,7 +80,8 @@ class Sigmoid(Elementwise):
 class Tanh(Elementwise):
     name, symbol = "tanh", "Tanh"
     summary = "the hyperbolic tangent (e^x - e^-x) / (e^x + e^-x) and its derivative"
-    own_ops = {"tanh"}
+    own_ops = {"tanh", "tanh_backward"}
+    shortcuts = LOGISTIC
     forward_hint = "tanh(x) = (e^x - e^-x) / (e^x + e^-x) = 2 sigma(2x) - 1"
     backward_hint = "d tanh/dx = 1 - tanh(x)^2, times grad_output"
     overflow_hint = ("(e^x - e^-x) / (e^x + e^-x) is inf/inf = nan at |x| = 1e4: exponentiate only non-positive "
@@ -94,7 +102,8 @@ class Tanh(Elementwise):
 class ReLU(Elementwise):
     name, symbol = "relu", "ReLU"
     summary = "the rectifier max(0, x) and its derivative (any value in [0, 1] at 0)"
-    own_ops = {"relu"}
+    own_ops = {"relu", "threshold", "threshold_backward"}  # torch's relu is a threshold at 0
+    shortcuts = RECTIFIERS
     forward_hint = "relu(x) = max(0, x): torch.where or clamp(min=0)"
     backward_hint = "d relu/dx = 1 where x > 0, 0 where x < 0 (at 0 anything in [0, 1]), times grad_output"
 
@@ -119,7 +128,8 @@ class LeakyReLU(Elementwise):
     arg_names = ("x", "negative_slope")
     differentiable = (True, False)
     summary = "max(0, x) + negative_slope * min(0, x); backward returns None for the slope"
-    own_ops = {"leaky_relu"}
+    own_ops = {"leaky_relu", "leaky_relu_backward", "rrelu_with_noise", "rrelu_with_noise_backward"}
+    shortcuts = RECTIFIERS
     forward_hint = "leaky_relu(x) = x where x > 0, negative_slope * x elsewhere"
     backward_hint = ("d/dx = 1 where x > 0, negative_slope where x < 0 (at 0 anything between), times grad_output; "
                      "return None for negative_slope")
@@ -150,7 +160,8 @@ class LeakyReLU(Elementwise):
 class Softmax(FunctionExercise):
     name, symbol = "softmax", "Softmax"
     summary = "softmax over the last axis, exp(x_i) / sum_j exp(x_j), and its Jacobian-vector product"
-    own_ops = {"softmax"}
+    own_ops = {"softmax", "_softmax", "_softmax_backward_data", "_safe_softmax"}
+    shortcuts = {"log_softmax", "_log_softmax", "_log_softmax_backward_data"}
     forward_hint = "s = exp(x - max) / sum(exp(x - max)) over the last axis (dim=-1, keepdim=True)"
     backward_hint = "dL/dx = s * (g - sum(g * s, dim=-1, keepdim=True)) with g = grad_output"
     overflow_hint = ("subtract each row's max before exp: softmax(x) = softmax(x - max(x)); exp(1e4) overflows "
@@ -207,7 +218,8 @@ class Loss(FunctionExercise):
 class MeanSquaredError(Loss):
     name, symbol, teachnet_name = "mse", "MeanSquaredError", "mean_squared_error"
     summary = "mean((y_pred - y_true)^2) over all elements, a 0-d tensor; None for y_true's gradient"
-    own_ops = {"mse_loss"}
+    own_ops = {"mse_loss", "mse_loss_backward"}
+    shortcuts = {"huber_loss", "huber_loss_backward", "smooth_l1_loss", "smooth_l1_loss_backward"}
     forward_hint = "mean over all elements of (y_pred - y_true)^2, returned as a 0-d tensor"
     backward_hint = "dL/dy_pred = 2 (y_pred - y_true) / N * grad_output with N = y_pred.numel(); None for y_true"
 
@@ -251,7 +263,8 @@ class MeanSquaredError(Loss):
 class BinaryCrossentropy(Loss):
     name, symbol, teachnet_name = "binary_crossentropy", "BinaryCrossentropy", "binary_crossentropy"
     summary = "-mean(y log p + (1 - y) log(1 - p)) with p clipped to [1e-7, 1 - 1e-7]; None for y_true"
-    own_ops = {"binary_cross_entropy", "logsigmoid", "binary_cross_entropy_with_logits"}
+    own_ops = {"binary_cross_entropy", "binary_cross_entropy_backward", "binary_cross_entropy_with_logits",
+               "logsigmoid", "log_sigmoid_forward", "log_sigmoid_backward"}
     forward_hint = ("p = y_pred clipped to [eps, 1 - eps] (eps = 1e-7 in y_pred's dtype); "
                     "loss = -mean(y log p + (1 - y) log(1 - p))")
     backward_hint = ("dL/dy_pred = -(y / p - (1 - y) / (1 - p)) / N * grad_output where y_pred lies inside "
@@ -313,6 +326,7 @@ class Dense(FunctionExercise):
     differentiable = (True, True, True)
     summary = "the affine map x @ weight + bias, weight (in, out), and the gradients of all three"
     own_ops = {"linear", "addmm"}
+    shortcuts = {"addmv", "addbmm", "baddbmm", "_addmm_activation"}
     forward_hint = "y = x @ weight + bias, weight of shape (in, out); bias may be None (then y = x @ weight)"
     backward_hint = ("dL/dx = g @ weight.T, dL/dweight = x.T @ g, dL/dbias = g.sum(0) with g = grad_output "
                      "(None for a bias that is None)")

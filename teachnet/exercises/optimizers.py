@@ -15,7 +15,7 @@ def _teachnet_optimizer(name, params, **kwargs):
 class SGDMomentum(StepExercise):
     name, symbol = "sgd_momentum", "sgd_momentum_step"
     summary = "SGD with momentum, torch's rule: buf = momentum * buf + grad; param -= lr * buf"
-    own_ops = {"SGD", "sgd"}
+    own_ops = {"SGD", "sgd", "_fused_sgd_"}
     buffers = {"momentum_buffer": "the momentum buffer buf = momentum * buf + grad"}
     rule_hint = "torch's rule: buf = grad on the first step, then buf = momentum * buf + grad; param -= lr * buf"
 
@@ -57,7 +57,7 @@ class SGDMomentum(StepExercise):
 class Adagrad(StepExercise):
     name, symbol = "adagrad", "adagrad_step"
     summary = "Adagrad, torch's rule: sum += grad^2; param -= lr * grad / (sqrt(sum) + eps)"
-    own_ops = {"Adagrad", "adagrad"}
+    own_ops = {"Adagrad", "adagrad", "_fused_adagrad_"}
     buffers = {"sum": "the running sum of squared gradients"}
     rule_hint = "torch's rule: sum += grad^2; param -= lr * grad / (sqrt(sum) + eps), sum starting at 0"
 
@@ -96,7 +96,7 @@ class Adagrad(StepExercise):
 class Adam(StepExercise):
     name, symbol = "adam", "adam_step"
     summary = "Adam, torch's rule, with bias correction and epsilon outside the square root"
-    own_ops = {"Adam", "adam", "AdamW", "adamw"}
+    own_ops = {"Adam", "adam", "AdamW", "adamw", "_fused_adam_", "_fused_adamw_"}
     buffers = {"exp_avg": "the running mean of gradients m", "exp_avg_sq": "the running mean of squared gradients v"}
     rule_hint = ("torch's rule: t += 1; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; "
                  "m_hat = m / (1 - b1^t); v_hat = v / (1 - b2^t); param -= lr m_hat / (sqrt(v_hat) + eps)")
