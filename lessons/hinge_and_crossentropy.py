@@ -68,6 +68,7 @@ for m in margins:
     hinge_values.append(loss.item())
     hinge_grads.append(score.grad.item())
 hinge_at = dict(zip(margins.tolist(), hinge_values))
+violated_grads = [grad for m, grad in zip(margins.tolist(), hinge_grads) if m < 1]  # margin below 1
 for m, value, grad in zip(margins.tolist(), hinge_values, hinge_grads):
     print(f"y f(x) = {m:+.1f}: hinge = {value:.2f}, d hinge / d f(x) = {grad:+.0f}")
 
@@ -249,12 +250,14 @@ lesson.record(
     hinge_at_margin_minus2=hinge_at[-2.0],
     hinge_at_margin_minus4=hinge_at[-4.0],
     hinge_max_second_difference=float(second_difference),
-    hinge_gradient_when_violated=float(np.mean([g for m, g in zip(margins.tolist(), hinge_grads) if m < 1])),
+    hinge_gradient_when_violated_min=min(violated_grads),
+    hinge_gradient_when_violated_max=max(violated_grads),
     bce_teachnet_p_0_01=bce["teachnet", 0.01][0],
     bce_torch_p_0_01=bce["torch", 0.01][0],
     bce_teachnet_p_0=bce["teachnet", 0.0][0],
     bce_torch_p_0=bce["torch", 0.0][0],
     bce_teachnet_gradient_p_0=bce["teachnet", 0.0][1],
+    bce_torch_gradient_p_0=bce["torch", 0.0][1],
     hinge_test_accuracy=hinge_accuracy,
     bce_test_accuracy=bce_accuracy,
     relu_output_runs=SEEDS,
@@ -277,19 +280,21 @@ for key, value in lesson.findings.items():
 # **Hinge is linear, not exponential.** At margins `y f(x)` = -1, -2, -4 the
 # hinge loss is 2, 3, 5: one more unit of violation adds exactly one unit of
 # loss (second differences 0), and the gradient is -1 at every violating point,
-# near or far. That is the point of the hinge: a far-off point pulls no harder
+# near or far (`hinge_gradient_when_violated_min` and `_max` are both -1).
+# That is the point of the hinge: a far-off point pulls no harder
 # than a near one, which makes it robust, like MAE (see `mae_vs_mse`). The
 # course text is also off about where the loss is zero: not from `y f(x) >= 0`
 # but from `y f(x) >= 1`. A point on the right side but inside the margin
 # (`y f(x) = 0.5`) still costs 0.5. It is cross-entropy, `log(1 + exp(-z))` in
-# terms of the logit, whose loss grows without bound as `1/p` shrinks.
+# terms of the logit, whose loss grows without bound as `p` shrinks.
 #
 # **Cross-entropy.** For a positive example predicted at `p = 0.01` the loss is
 # `-log(0.01) = 4.61` in teachnet and in PyTorch alike. At `p = 0` they part:
 # teachnet, like Keras, clips `p` to `1e-7` and reports `-log(1e-7) = 16.1` with
 # a gradient of exactly 0 (nothing can move a clipped value); PyTorch clamps the
-# log at -100 and reports 100, with a gradient of -1e12. Neither number means
-# anything except "certain and wrong".
+# log at -100 and reports 100, with a gradient of -1e12
+# (`bce_torch_gradient_p_0`). Neither number means anything except "certain and
+# wrong".
 #
 # **Both losses train a classifier.** On the two moons, the hinge network (tanh
 # output, -1/+1 labels) and the cross-entropy network (sigmoid output, 0/1

@@ -141,6 +141,10 @@ for name, (slope, intercept, _) in fits.items():
     findings[f"{name}_line_error"] = line_error(slope, intercept)
     # How far training landed from the loss's exact minimiser (slope difference).
     findings[f"{name}_slope_gap_to_exact"] = abs(slope - exact[name][0])
+# How far the outliers sit from the MSE line: their pull on it, in units of a 1-unit-off point's.
+findings["mse_outlier_distance_min"] = float(np.abs(outlier_residuals).min())
+findings["mse_outlier_distance_max"] = float(np.abs(outlier_residuals).max())
+findings["mse_over_mae_line_error"] = findings["mse_line_error"] / findings["mae_line_error"]
 lesson.record(**findings)
 for key, value in lesson.findings.items():
     print(f"{key}: {value:.3f}")
@@ -155,11 +159,12 @@ for key, value in lesson.findings.items():
 #   whatever its error, so the 90% of good points outvote them.
 # - Trained with **MSE**, the slope comes out near 3 instead of 2 (an error of
 #   about 1, `mse_slope_error`), on top of the least-squares line: each
-#   outlier, some 16 to 19 units off the MSE line, pulls that many times harder
-#   than a point 1 unit off (the right panel), and since the outliers sit on the
-#   right they tilt the line. On average over `x` in [0, 5] the MSE line is
-#   about 2 units from the truth, twenty times or more farther than the MAE line
-#   (`mse_line_error` against `mae_line_error`).
+#   outlier, 16 to 19 units off the MSE line (`mse_outlier_distance_min`,
+#   `_max`), pulls that many times harder than a point 1 unit off (the right
+#   panel), and since the outliers sit on the right they tilt the line. On
+#   average over `x` in [0, 5] the MSE line is 1.7 units from the truth
+#   (`mse_line_error`), 20 times farther than the MAE line
+#   (`mse_over_mae_line_error`).
 #
 # So the course text has it backwards: MAE *"does not penalize large values so
 # high as compared to MSE"*, and that is exactly why MAE is the **robust** one;

@@ -13,7 +13,11 @@ def test_hinge_grows_linearly(lesson_run):
     assert f["hinge_max_second_difference"] == 0, (
         f"a linear loss has zero second differences, got {f['hinge_max_second_difference']}"
     )
-    assert f["hinge_gradient_when_violated"] == -1, "every violating point should get the same gradient, -1"
+    for end in ("min", "max"):
+        assert f[f"hinge_gradient_when_violated_{end}"] == -1, (
+            f"every violating point should get the same gradient, -1: the {end} is "
+            f"{f[f'hinge_gradient_when_violated_{end}']}"
+        )
     assert f["hinge_at_margin_0_5"] == pytest.approx(0.5), "inside the margin (y f(x) = 0.5) the hinge is 0.5, not 0"
 
 
@@ -28,6 +32,9 @@ def test_crossentropy_values_and_clipping(lesson_run):
     )
     assert f["bce_torch_p_0"] == pytest.approx(100.0), f"torch clamps the log at -100, got {f['bce_torch_p_0']}"
     assert f["bce_teachnet_gradient_p_0"] == 0, "the clipped loss has no gradient at p = 0"
+    assert f["bce_torch_gradient_p_0"] < -1e11, (
+        f"torch's clamped log still sends a huge gradient back at p = 0, got {f['bce_torch_gradient_p_0']:.3g}"
+    )
 
 
 def test_both_losses_train_a_classifier(lesson_run):

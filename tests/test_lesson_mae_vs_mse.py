@@ -33,3 +33,15 @@ def test_training_reaches_each_loss_minimiser(lesson_run):
 def test_figure_is_written(lesson_run):
     out, _ = lesson_run
     assert (out / f"{LESSON}.png").stat().st_size > 0, f"{LESSON}.png missing in {out}"
+
+
+def test_mse_line_is_far_farther_from_the_truth_than_mae(lesson_run):
+    _, f = lesson_run
+    assert f["mse_over_mae_line_error"] > 5, (
+        f"the MSE line should be many times farther from y = 2x + 1 than the MAE line, "
+        f"got {f['mse_over_mae_line_error']:.3g}x"
+    )
+    assert f["mse_outlier_distance_min"] > 10, (
+        f"every outlier should sit far off the MSE line (and pull hard on it), "
+        f"nearest {f['mse_outlier_distance_min']:.3g}"
+    )
