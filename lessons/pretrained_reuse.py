@@ -227,13 +227,13 @@ for key, value in lesson.findings.items():
 #   all) the frozen and the fine-tuned networks reach 0.88 on the held-out
 #   images (`parity_frozen_accuracy`, `parity_finetuned_accuracy`), against 0.83
 #   from scratch (`parity_scratch_accuracy`). Reuse gains at every size we
-#   tried, and less once labels are added: frozen +0.07, +0.05 and +0.04 over
-#   scratch at 1, 2 and 5 images per digit, fine-tuned +0.05, +0.05 and +0.03
-#   (`parity_*_gain_*_per_digit`; left panel). The source network already sorts
-#   images by digit, and parity is a simple function of the digit: the linear
-#   probe does better on the reused features (0.93) than on the pixels (0.89,
-#   `parity_probe_on_*`). Frozen and fine-tuned are close; with so few labels,
-#   freezing costs nothing and protects the features.
+#   tried: frozen +0.07, +0.05 and +0.04 over scratch at 1, 2 and 5 images per
+#   digit, fine-tuned +0.05, +0.05 and +0.03 (`parity_*_gain_*_per_digit`; left
+#   panel). The source network already sorts images by digit, and parity is a
+#   simple function of the digit: the linear probe does better on the reused
+#   features (0.93) than on the pixels (0.89, `parity_probe_on_*`). Frozen and
+#   fine-tuned are close; with so few labels, freezing costs nothing and
+#   protects the features.
 # - **Digits 0-4 -> 5-9: reuse loses.** From scratch the network reaches 0.78
 #   with 2 images per digit; with the 0-4 layers frozen, 0.54, and fine-tuned,
 #   0.70 (`unseen_digits_*_accuracy`). Both are worse than scratch at every size
