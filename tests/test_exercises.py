@@ -121,7 +121,7 @@ def test_checks_cover_extremes_shapes_dtypes_and_gradcheck():
 
 @pytest.mark.parametrize("name", EXERCISES)
 def test_the_unmodified_stub_fails(name, tmp_path):
-    checks = judge_in_process(name, get(name).stub_path() and open(get(name).stub_path()).read(), tmp_path)
+    checks = judge_in_process(name, get(name).stub_text(), tmp_path)
     assert checks[0].passed, describe(checks)  # it imports, and defines the right name
     assert all(not c.passed for c in checks[1:]), describe(checks)
     stub_said = [c for c in checks if "NotImplementedError" in " ".join(c.details) and "stub" in (c.hint or "")]
@@ -269,6 +269,30 @@ class Sigmoid(torch.autograd.Function):
     checks = judge_in_process("sigmoid", liar, tmp_path)
     assert all(not c.passed for c in checks[1:]), describe(checks)
     assert "expected a torch.Tensor" in " ".join(checks[1].details), describe(checks)
+    subclass = liar.replace("return Always()\n    @staticmethod", "return (x * 0).as_subclass(Liar)\n    @staticmethod")
+    assert "as_subclass(Liar)" in subclass, "test set-up: forward not replaced"
+    checks = judge_in_process("sigmoid", subclass, tmp_path)
+    assert all(not c.passed for c in checks[1:]), describe(checks)
+    assert "got an object of type student_solution.Liar" in " ".join(checks[1].details), describe(checks)
+
+
+def test_the_parameters_decide_whatever_the_layout_of_state(tmp_path):
+    """An Adagrad that keeps sqrt(sum) passes; under torch's key `sum` (which the stub says is compared) it fails."""
+    root = """import torch
+
+
+def adagrad_step(param, grad, state, lr, eps):
+    root = state.get("KEY", torch.zeros_like(param))
+    state["KEY"] = (root * root + grad * grad).sqrt()
+    param.sub_(lr * grad / (state["KEY"] + eps))
+"""
+    checks = judge_in_process("adagrad", root.replace("KEY", "root"), tmp_path)
+    assert not failures(checks), f"a correct Adagrad keeping sqrt(sum) failed:\n{describe(failures(checks))}"
+    assert any("not compared" in " ".join(c.details) for c in checks), describe(checks)
+    checks = failures(judge_in_process("adagrad", root.replace("KEY", "sum"), tmp_path))
+    assert [c.name for c in checks] == ["state after 200 steps, float32 (5,), lr 0.1, eps 1e-10"], describe(checks)
+    assert "state['sum']" in checks[0].details[0] and "running sum of squared gradients" in checks[0].hint, \
+        describe(checks)
 
 
 def test_wrong_dtype_and_shape_are_named(tmp_path):
@@ -311,10 +335,12 @@ def test_stub_holds_exactly_the_api_signature(name):
         "adagrad": "def adagrad_step(param, grad, state, lr, eps):",
         "adam": "def adam_step(param, grad, state, lr, beta1, beta2, eps):",
     }
-    text = open(get(name).stub_path()).read()
+    text = get(name).stub_text(f"{name}.py")
     assert signatures[name] in text, f"{name} stub lacks {signatures[name]!r}"
+    compile(text, f"{name}.py", "exec")  # the stub is a Python file as written
     if name in EXERCISES[:8]:
         assert f"class {get(name).symbol}(torch.autograd.Function):" in text
         assert "def backward(ctx, grad_output):" in text
-    assert f"teachnet exercises check {name}" in text and "Formula" in text and "Task" in text
+    assert f"teachnet exercises check {name} {name}.py" in text and "Formula" in text and "Task" in text
+    assert "{" not in text.split('"""')[1], f"{name} stub has an unfilled placeholder:\n{text}"
     assert os.path.basename(get(name).stub_path()) == f"{name}.py"

@@ -19,7 +19,7 @@ from teachnet import cli
 from teachnet.exercises import _child, get, runner
 
 WALL_LIMIT_S = 60  # far below an endless run, far above torch's import in the child on a busy machine
-STUB_SIGMOID = (pathlib.Path(__file__).parent.parent / "teachnet" / "exercises" / "stubs" / "sigmoid.py").read_text()
+STUB_SIGMOID = get("sigmoid").stub_text()
 SOLUTION_SIGMOID = (pathlib.Path(__file__).parent / "exercise_solutions" / "sigmoid.py").read_text()
 
 

@@ -9,6 +9,7 @@ says why it ended.
 """
 import os
 import signal
+import textwrap
 from dataclasses import dataclass, field
 
 from .runner import OUTPUT_LIMIT_BYTES
@@ -55,8 +56,22 @@ class Exercise:
             self._cases = self.build_cases()
         return self._cases
 
+    stub_template = None  # the stub `start` writes, with {title}, {formula}, {path} and ``stub_fields()``
+
     def stub_path(self):
+        """The file with this exercise's own part of the stub: its title line and its Formula section."""
         return os.path.join(os.path.dirname(os.path.abspath(__file__)), "stubs", f"{self.name}.py")
+
+    def stub_text(self, path=None):
+        """The stub that ``teachnet exercises start`` writes to ``path``: the exercise's title and formula
+        (``stub_path()``) in the template its kind shares, with the task, the check and the signatures."""
+        with open(self.stub_path()) as file:
+            title, formula = file.read().strip().strip('"').strip().split("\n\n", 1)
+        return self.stub_template.format(title=title, formula=formula, name=self.name, symbol=self.symbol,
+                                         path=path or f"{self.name}.py", **self.stub_fields())
+
+    def stub_fields(self):
+        return {}
 
     def plan(self):
         """The JSON-able plan the child runs."""
@@ -131,6 +146,11 @@ class Exercise:
 
 
 AUTOGRAD = ("torch.autograd.", "torch.func.", "torch.Tensor.backward")
+
+
+def paragraph(text):
+    """``text`` wrapped as an indented paragraph of a stub's docstring."""
+    return textwrap.fill(text, width=79, initial_indent="    ", subsequent_indent="    ")
 
 
 def refused_sentence(refused, exercise, error=None):

@@ -37,11 +37,9 @@ def start(exercise, path=None):
               f"(check it with `teachnet exercises check {exercise.name} {path}`, or give another path)",
               file=sys.stderr)
         return 1
-    with open(exercise.stub_path()) as file:
-        stub = file.read()
     try:
         with open(path, "x") as file:
-            file.write(stub.replace("{path}", path))
+            file.write(exercise.stub_text(path))
     except OSError as error:
         print(f"teachnet exercises: cannot write {path}: {error}", file=sys.stderr)
         return 1

@@ -13,7 +13,7 @@ import torch
 
 from . import compare
 from ._wire import decode, encode
-from .base import Case, Check, Exercise
+from .base import Case, Check, Exercise, paragraph
 
 FORGOT_GRAD_OUTPUT = ("multiply by grad_output: backward returns dL/dinput = grad_output * dy/dinput "
                       "(the chain rule), not the derivative alone")
@@ -29,8 +29,42 @@ class Mistake:
     grads: object = None  # (*args, grad_output) -> list of gradients, one per argument
 
 
+STUB = '''"""{title}
+
+Task
+{task}
+
+{formula}
+
+    backward receives grad_output = dL/d(output) and returns, for each argument
+    of forward after ctx, dL/d(argument) = grad_output * d(output)/d(argument)
+    (the chain rule), each with its argument's shape and dtype.
+    Save what backward needs with ctx.save_for_backward(...) in forward.
+
+Check
+    teachnet exercises check {name} {path}
+    (compares your values and gradients with torch's on ordinary inputs,
+    extremes, several shapes and dtypes, and runs torch.autograd.gradcheck)
+"""
+import torch
+
+
+class {symbol}(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, {args}):
+        raise NotImplementedError("{symbol}.forward")
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        raise NotImplementedError("{symbol}.backward")
+'''
+
+
 class FunctionExercise(Exercise):
-    """Subclasses set ``arg_names``, ``differentiable``, ``reference`` and the inputs."""
+    """Subclasses set ``arg_names``, ``differentiable``, ``reference``, ``refused_calls`` and the inputs."""
+
+    stub_template = STUB
+    refused_calls = None  # the torch calls the stub names as refused, e.g. "torch.relu, Tensor.relu, F.relu"
 
     arg_names = ("x",)
     differentiable = (True,)  # which arguments have a gradient; the others must get None
@@ -58,6 +92,13 @@ class FunctionExercise(Exercise):
     def subgradient(self, args, grad_output):
         """Where any value in [low, high] is a right gradient for the first argument: (mask, low, high) or None."""
         return None
+
+    def stub_fields(self):
+        task = (f"Fill in `{self.symbol}.forward` and `{self.symbol}.backward` below with elementary tensor ops "
+                "(torch.exp, torch.log, torch.where, clamp, matmul, sum, ...). Calling "
+                f"{self.refused_calls}, any other torch op that computes it, or autograd (torch.autograd.grad, "
+                ".backward()) is refused by the checker: deriving it is the exercise.")
+        return {"task": paragraph(task), "args": ", ".join(self.arg_names)}
 
     # --- building the plan -------------------------------------------------------------
     def _asks(self, args):

@@ -55,6 +55,7 @@ class Elementwise(FunctionExercise):
 
 class Sigmoid(Elementwise):
     name, symbol = "sigmoid", "Sigmoid"
+    refused_calls = "torch.sigmoid, Tensor.sigmoid, F.sigmoid, torch.special.expit"
     summary = "the logistic sigmoid 1 / (1 + exp(-x)) and its derivative"
     own_ops = {"sigmoid", "expit", "sigmoid_backward"}
     shortcuts = LOGISTIC
@@ -79,6 +80,7 @@ class Sigmoid(Elementwise):
 
 class Tanh(Elementwise):
     name, symbol = "tanh", "Tanh"
+    refused_calls = "torch.tanh, Tensor.tanh, F.tanh"
     summary = "the hyperbolic tangent (e^x - e^-x) / (e^x + e^-x) and its derivative"
     own_ops = {"tanh", "tanh_backward"}
     shortcuts = LOGISTIC
@@ -101,6 +103,7 @@ class Tanh(Elementwise):
 
 class ReLU(Elementwise):
     name, symbol = "relu", "ReLU"
+    refused_calls = "torch.relu, Tensor.relu, F.relu"
     summary = "the rectifier max(0, x) and its derivative (any value in [0, 1] at 0)"
     own_ops = {"relu", "threshold", "threshold_backward"}  # torch's relu is a threshold at 0
     shortcuts = RECTIFIERS
@@ -125,6 +128,7 @@ class ReLU(Elementwise):
 
 class LeakyReLU(Elementwise):
     name, symbol = "leaky_relu", "LeakyReLU"
+    refused_calls = "F.leaky_relu"
     arg_names = ("x", "negative_slope")
     differentiable = (True, False)
     summary = "max(0, x) + negative_slope * min(0, x); backward returns None for the slope"
@@ -159,6 +163,7 @@ class LeakyReLU(Elementwise):
 
 class Softmax(FunctionExercise):
     name, symbol = "softmax", "Softmax"
+    refused_calls = "torch.softmax, Tensor.softmax, F.softmax"
     summary = "softmax over the last axis, exp(x_i) / sum_j exp(x_j), and its Jacobian-vector product"
     own_ops = {"softmax", "_softmax", "_softmax_backward_data", "_safe_softmax"}
     shortcuts = {"log_softmax", "_log_softmax", "_log_softmax_backward_data"}
@@ -217,6 +222,7 @@ class Loss(FunctionExercise):
 
 class MeanSquaredError(Loss):
     name, symbol, teachnet_name = "mse", "MeanSquaredError", "mean_squared_error"
+    refused_calls = "F.mse_loss"
     summary = "mean((y_pred - y_true)^2) over all elements, a 0-d tensor; None for y_true's gradient"
     own_ops = {"mse_loss", "mse_loss_backward"}
     shortcuts = {"huber_loss", "huber_loss_backward", "smooth_l1_loss", "smooth_l1_loss_backward"}
@@ -262,6 +268,7 @@ class MeanSquaredError(Loss):
 
 class BinaryCrossentropy(Loss):
     name, symbol, teachnet_name = "binary_crossentropy", "BinaryCrossentropy", "binary_crossentropy"
+    refused_calls = "F.binary_cross_entropy"
     summary = "-mean(y log p + (1 - y) log(1 - p)) with p clipped to [1e-7, 1 - 1e-7]; None for y_true"
     own_ops = {"binary_cross_entropy", "binary_cross_entropy_backward", "binary_cross_entropy_with_logits",
                "logsigmoid", "log_sigmoid_forward", "log_sigmoid_backward"}
@@ -322,6 +329,7 @@ class BinaryCrossentropy(Loss):
 
 class Dense(FunctionExercise):
     name, symbol = "dense", "DenseFunction"
+    refused_calls = "F.linear, torch.addmm"
     arg_names = ("x", "weight", "bias")
     differentiable = (True, True, True)
     summary = "the affine map x @ weight + bias, weight (in, out), and the gradients of all three"

@@ -1,29 +1,18 @@
 """The optimizer exercises: SGD with momentum, Adagrad, Adam, each with torch's rule."""
 import torch
 
-from .ops import _teachnet
 from .steps import Rule, StepExercise
 
 TINY = 1e-7  # gradients this small show where epsilon sits
 
 
-def _teachnet_optimizer(name, params, **kwargs):
-    optimizer = _teachnet("optim", name)
-    return None if optimizer is None else optimizer(params, **kwargs)
-
-
 class SGDMomentum(StepExercise):
     name, symbol = "sgd_momentum", "sgd_momentum_step"
+    optimizer, hyper_names = "SGD", ("lr", "momentum")
     summary = "SGD with momentum, torch's rule: buf = momentum * buf + grad; param -= lr * buf"
     own_ops = {"SGD", "sgd", "_fused_sgd_"}
     buffers = {"momentum_buffer": "the momentum buffer buf = momentum * buf + grad"}
     rule_hint = "torch's rule: buf = grad on the first step, then buf = momentum * buf + grad; param -= lr * buf"
-
-    def make_torch(self, params, lr, momentum):
-        return torch.optim.SGD(params, lr=lr, momentum=momentum, foreach=False)
-
-    def make_teachnet(self, params, lr, momentum):
-        return _teachnet_optimizer("SGD", params, lr=lr, momentum=momentum)
 
     def settings(self):
         return [
@@ -56,16 +45,11 @@ class SGDMomentum(StepExercise):
 
 class Adagrad(StepExercise):
     name, symbol = "adagrad", "adagrad_step"
+    optimizer, hyper_names = "Adagrad", ("lr", "eps")
     summary = "Adagrad, torch's rule: sum += grad^2; param -= lr * grad / (sqrt(sum) + eps)"
     own_ops = {"Adagrad", "adagrad", "_fused_adagrad_"}
     buffers = {"sum": "the running sum of squared gradients"}
     rule_hint = "torch's rule: sum += grad^2; param -= lr * grad / (sqrt(sum) + eps), sum starting at 0"
-
-    def make_torch(self, params, lr, eps):
-        return torch.optim.Adagrad(params, lr=lr, eps=eps, foreach=False)
-
-    def make_teachnet(self, params, lr, eps):
-        return _teachnet_optimizer("Adagrad", params, lr=lr, eps=eps)
 
     def settings(self):
         return [
@@ -95,17 +79,15 @@ class Adagrad(StepExercise):
 
 class Adam(StepExercise):
     name, symbol = "adam", "adam_step"
+    optimizer, hyper_names = "Adam", ("lr", "beta1", "beta2", "eps")
     summary = "Adam, torch's rule, with bias correction and epsilon outside the square root"
     own_ops = {"Adam", "adam", "AdamW", "adamw", "_fused_adam_", "_fused_adamw_"}
     buffers = {"exp_avg": "the running mean of gradients m", "exp_avg_sq": "the running mean of squared gradients v"}
     rule_hint = ("torch's rule: t += 1; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; "
                  "m_hat = m / (1 - b1^t); v_hat = v / (1 - b2^t); param -= lr m_hat / (sqrt(v_hat) + eps)")
 
-    def make_torch(self, params, lr, beta1, beta2, eps):
-        return torch.optim.Adam(params, lr=lr, betas=(beta1, beta2), eps=eps, foreach=False)
-
-    def make_teachnet(self, params, lr, beta1, beta2, eps):
-        return _teachnet_optimizer("Adam", params, lr=lr, betas=(beta1, beta2), eps=eps)
+    def optimizer_kwargs(self, lr, beta1, beta2, eps):
+        return {"lr": lr, "betas": (beta1, beta2), "eps": eps}
 
     def settings(self):
         return [

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import torch
 
 from . import compare
-from ._wire import Opaque, decode, encode
-from .base import Case, Check, Exercise
+from ._wire import decode, encode
+from .base import Case, Check, Exercise, paragraph
+from .ops import _teachnet
 
 NOT_IN_PLACE = ("update param in place (param.sub_(...), param -= ..., param.copy_(...)): `param = param - ...` "
                 "only rebinds your local name, and the caller never sees it")
@@ -27,18 +28,58 @@ class Rule:
     update: object
 
 
+STUB = '''"""{title}
+
+Task
+{task}
+
+{formula}
+
+Check
+    teachnet exercises check {name} {path}
+    (runs a few hundred steps, some with gradients as small as 1e-7, and
+    compares the parameter after every step with torch.optim's)
+"""
+import torch
+
+
+def {symbol}(param, grad, state, {args}):
+    raise NotImplementedError("{symbol}")
+'''
+
+
 class StepExercise(Exercise):
-    """Subclasses give ``symbol``, ``hyper`` names, ``make_torch``, ``buffers``, ``settings`` and ``mistakes``."""
+    """Subclasses give ``symbol``, ``optimizer`` (its class name in torch.optim and teachnet.optim),
+    ``hyper_names``, ``buffers``, ``settings`` and ``mistakes``."""
 
     symbol_kind = "function"
-    buffers = {}  # torch's state key -> what it is, for the state check
+    stub_template = STUB
+    optimizer = None  # "SGD", "Adagrad", "Adam"
+    hyper_names = ()  # the step function's arguments after (param, grad, state)
+    buffers = {}  # torch's state key -> what it is: compared when the student's state uses the same key
     rule_hint = None
 
+    def optimizer_kwargs(self, **hyper):
+        """The optimizer's keyword arguments for the step function's ``hyper``."""
+        return hyper
+
     def make_torch(self, params, **hyper):
-        raise NotImplementedError
+        return getattr(torch.optim, self.optimizer)(params, foreach=False, **self.optimizer_kwargs(**hyper))
 
     def make_teachnet(self, params, **hyper):
-        return None
+        optimizer = _teachnet("optim", self.optimizer)
+        return None if optimizer is None else optimizer(params, **self.optimizer_kwargs(**hyper))
+
+    def stub_fields(self):
+        kept = " and ".join(f"{meaning} under `state['{key}']`" for key, meaning in self.buffers.items())
+        names, them = ("names", "them") if len(self.buffers) > 1 else ("name", "it")
+        task = (f"Write `{self.symbol}` below: one step of the optimizer, with torch's rule "
+                f"(torch.optim.{self.optimizer}). Update `param` in place (param.sub_(...) or param -= ...) and "
+                "keep what you need between steps in the dict `state`: the caller passes the same dict on every "
+                f"call, empty on the first. If you keep {kept} (torch's {names}), the checker also compares "
+                f"{them} with torch's; other names are fine: the parameters after every step decide. Calling torch.optim "
+                "is refused by the checker.")
+        return {"task": paragraph(task), "args": ", ".join(self.hyper_names)}
 
     def settings(self):
         """[(label, shape, dtype, steps, gradient scale, hyper)]."""
@@ -132,17 +173,19 @@ class StepExercise(Exercise):
         return self.rule_hint
 
     def _judge_state(self, case, result):
+        """Compare the entries of ``state`` kept under torch's names (the stub names them); any other layout
+        is the student's own business: the parameters after every step have decided already."""
         name = case.data["state_label"]
-        state = decode(result.get("state")) or {}
+        state = decode(result.get("state"))
+        kept = [key for key in self.buffers if isinstance(state, dict) and key in state]
+        if not kept:
+            return Check(name, True, [f"not compared: your `state` keeps no {' or '.join(self.buffers)} "
+                                      "(other names are fine)"])
         _, expected = self.replay(self.make_torch, case.data["param"], case.data["grads"], case.data["hyper"])
-        if not isinstance(state, dict) or not state:
-            return Check(name, False, ["the dict `state` is empty after the steps"],
-                         "keep what the rule needs between calls in `state` (the caller passes the same dict "
-                         f"every step): {', '.join(self.buffers.values())}")
-        tensors = [value for value in state.values() if type(value) is torch.Tensor and not isinstance(value, Opaque)]
-        for key, meaning in self.buffers.items():
-            if not any(compare.same(value, expected[key]) for value in tensors):
-                return Check(name, False, [f"`state` holds no tensor equal to torch's {key} ({meaning}); "
-                                           f"it holds {', '.join(sorted(map(str, state))) or 'nothing'}"],
-                             f"keep torch's {meaning} in `state`, as a tensor of the parameter's shape and dtype")
+        for key in kept:
+            problem = compare.difference(state[key], expected[key], f"state['{key}']")
+            if problem:
+                return Check(name, False, [f"{problem}; torch keeps {self.buffers[key]} there"],
+                             f"`state['{key}']` is compared with torch's: keep {self.buffers[key]} there, as a "
+                             "tensor of the parameter's shape and dtype, or keep what you need under other names")
         return Check(name, True)
