@@ -16,7 +16,8 @@ metric), at an epoch's end the epoch's values and their ``val_`` twins.
 
 ``self.model`` is the model being trained and ``self.params`` holds
 ``epochs``, ``steps`` (batches per epoch) and ``verbose``. Setting
-``self.model.stop_training = True`` ends training after the current epoch.
+``self.model.stop_training = True`` ends training after the current batch
+(in a batch hook) or epoch (in ``on_epoch_end``), as in Keras.
 
 Per-batch hooks cost time (``fit`` has to read the loss off the device for
 their logs), so ``fit`` calls them only when some callback overrides one.
