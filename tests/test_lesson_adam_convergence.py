@@ -33,7 +33,22 @@ def test_keras_adadelta_default_does_not_learn(lesson_run):
         f"Adadelta at Keras's lr 0.001 got to {f['adadelta_keras_final_over_chance_loss']:.3g} x the chance-level "
         "loss; it should barely move"
     )
+    assert f["adadelta_keras_final_over_first_epoch_loss"] > 0.95, (
+        f"Adadelta at Keras's lr 0.001 lowered its loss to {f['adadelta_keras_final_over_first_epoch_loss']:.3g} x "
+        "its first epoch's; it should barely move"
+    )
     assert f["final_loss_adadelta"] < 0.5 * f["final_loss_adadelta_keras"], (
         f"Adadelta at lr 1.0 ({f['final_loss_adadelta']:.3g}) should be far below lr 0.001 "
         f"({f['final_loss_adadelta_keras']:.3g})"
+    )
+
+
+def test_momentum_helps_plain_sgd(lesson_run):
+    _, f = lesson_run
+    assert f["final_loss_sgd"] > 2 * f["final_loss_momentum"], (
+        f"SGD ended at {f['final_loss_sgd']:.3g}, SGD with momentum 0.9 at {f['final_loss_momentum']:.3g}: "
+        "momentum should be far ahead"
+    )
+    assert f["momentum_rank"] < f["sgd_rank"], (
+        f"SGD with momentum ranked {f['momentum_rank']}, plain SGD {f['sgd_rank']}; momentum should be ahead"
     )

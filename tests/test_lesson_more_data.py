@@ -32,8 +32,20 @@ def test_the_network_does_not_gain_more_than_the_classical_models(lesson_run):
 
 def test_no_model_pulls_away_at_the_largest_size(lesson_run):
     _, f = lesson_run
-    best_classical = max(f["logistic_regression_accuracy_largest"], f["random_forest_accuracy_largest"])
-    assert abs(f["network_accuracy_largest"] - best_classical) < 0.04, (
-        f"at {f['largest_size']} images the network ({f['network_accuracy_largest']:.3f}) should be within "
-        f"4 points of the best classical model ({best_classical:.3f})"
+    accuracies = {model: round(f[f"{model}_accuracy_largest"], 3) for model in MODELS}
+    assert f["accuracy_spread_largest"] < 0.04, (
+        f"at {f['largest_size']} images the three models should be within 4 points of each other: {accuracies}"
+    )
+    assert abs(f["network_minus_best_classical_largest"]) < 0.04, (
+        f"at {f['largest_size']} images the network should be within 4 points of the best classical model: "
+        f"{accuracies}"
+    )
+
+
+def test_the_network_is_not_behind_with_little_data(lesson_run):
+    _, f = lesson_run
+    accuracies = {model: round(f[f"{model}_accuracy_smallest"], 3) for model in MODELS}
+    assert f["network_minus_best_classical_smallest"] > -0.05, (
+        f"at {f['smallest_size']} images the network should be within 5 points of the best classical model: "
+        f"{accuracies}"
     )
