@@ -58,6 +58,6 @@ def test_he_init_starts_with_the_same_dead_fraction_as_glorot(lesson_run):
 def test_he_init_at_the_large_lr_diverges(lesson_run):
     _, f = lesson_run
     assert f["he_large_lr_diverges"] is True, "He init at lr 6 should make the loss overflow (FloatingPointError)"
-    assert 1 <= f["he_large_lr_diverged_epoch"] <= 3, (
+    assert f["he_large_lr_diverged_epoch"] in (1, 2, 3), (
         f"He init at lr 6 should overflow within the first epochs, got epoch {f['he_large_lr_diverged_epoch']}"
     )
