@@ -86,6 +86,19 @@ def momentum_update(param, direction, buffer, lr, momentum, nesterov, lr_in_mome
     param.add_(step, alpha=-lr_outside)
 
 
+def momentum_buffer(state, param, momentum):
+    """``state``'s momentum buffer, or None without momentum.
+
+    Made on first use, as torch does, so that momentum switched on after some
+    steps (``param_groups[0]["momentum"] = 0.9``) takes effect.
+    """
+    if momentum == 0:
+        return None
+    if "momentum_buffer" not in state:
+        state["momentum_buffer"] = torch.zeros_like(param)
+    return state["momentum_buffer"]
+
+
 def check_hyper_parameters(owner, hyper):
     """ValueError naming the first bad hyper-parameter in ``hyper`` and the value given."""
 

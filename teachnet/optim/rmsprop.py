@@ -9,7 +9,7 @@ keeps lr outside the buffer and Keras inside.
 """
 import torch
 
-from .base import REGISTRY, Optimizer, momentum_update, root
+from .base import REGISTRY, Optimizer, momentum_buffer, momentum_update, root
 
 
 def rmsprop_denominator(square_avg, grad_avg, eps, eps_inside_sqrt):
@@ -42,17 +42,15 @@ class RMSprop(Optimizer):
 
     def init_state(self, param, group):
         state = {"step": 0, "square_avg": torch.zeros_like(param)}
-        if group["momentum"] > 0:
-            state["momentum_buffer"] = torch.zeros_like(param)
         if group["centered"]:
             state["grad_avg"] = torch.zeros_like(param)
         return state
 
     def update(self, param, grad, state, group, convention):
         rmsprop_update(
-            param, grad, state["square_avg"], state.get("grad_avg"), state.get("momentum_buffer"),
-            group["lr"], group["alpha"], group["eps"], group["momentum"],
-            convention.eps_inside_sqrt, convention.lr_in_momentum,
+            param, grad, state["square_avg"], state.get("grad_avg"),
+            momentum_buffer(state, param, group["momentum"]), group["lr"], group["alpha"], group["eps"],
+            group["momentum"], convention.eps_inside_sqrt, convention.lr_in_momentum,
         )
 
     def effective_lr(self, param, state, group, convention):

@@ -6,7 +6,7 @@
 """
 import torch
 
-from .base import REGISTRY, Optimizer, momentum_update
+from .base import REGISTRY, Optimizer, momentum_buffer, momentum_update
 
 
 def sgd_update(param, grad, buffer, lr, momentum, nesterov, lr_in_momentum):
@@ -25,14 +25,11 @@ class SGD(Optimizer):
         super().__init__(params, convention, lr=lr, momentum=momentum, nesterov=nesterov)
 
     def init_state(self, param, group):
-        state = {"step": 0}
-        if group["momentum"] != 0:
-            state["momentum_buffer"] = torch.zeros_like(param)
-        return state
+        return {"step": 0}
 
     def update(self, param, grad, state, group, convention):
         sgd_update(
-            param, grad, state.get("momentum_buffer"), group["lr"], group["momentum"],
+            param, grad, momentum_buffer(state, param, group["momentum"]), group["lr"], group["momentum"],
             group["nesterov"], convention.lr_in_momentum,
         )
 
